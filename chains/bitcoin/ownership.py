@@ -1,0 +1,161 @@
+"""Ownership proofs for Bitcoin-family addresses (BTC, LTC, DOGE, BCH).
+
+Three schemes, each proving that keys the exchange holds control the
+address:
+
+* ``bitcoin-signmessage``: one compact signature whose recovered key
+  hashes to a P2PKH address.
+* ``bip137``: the same for P2WPKH and P2SH-P2WPKH addresses (BIP-137
+  headers, or the Electrum/Trezor compressed header).
+* ``bitcoin-multisig``: a redeem/witness script ``OP_m <keys> OP_n
+  OP_CHECKMULTISIG`` that hashes to the P2SH, P2WSH or P2SH-P2WSH address,
+  plus signatures by at least m DISTINCT keys of that script, every one of
+  them valid.
+
+Any deviation is a failed verdict with its reason; nothing is skipped.
+"""
+
+from __future__ import annotations
+
+from chains.bitcoin.address import AddressError, Destination, decode, p2wpkh_nested, p2wsh_nested
+from chains.bitcoin.params import Params, params_for
+from chains.bitcoin.script import ScriptError, compressed_form, parse_multisig
+from chains.bitcoin.signmessage import message_digest, recover_compact
+from chains.encoding import decode_hex, decode_signature_text
+from chains.hashes import hash160, sha256
+from chains.secp256k1 import SignatureError
+from reserves.claims import Claim
+from reserves.verdicts import Verdict, failed, unsupported, verified
+
+SINGLE_KEY_SCHEMES = ("bitcoin-signmessage", "bip137")
+MULTISIG_SCHEME = "bitcoin-multisig"
+BIP322_PREFIXES = ("smp", "ful", "pof")
+
+
+def _params(claim: Claim) -> Params | Verdict:
+    try:
+        return params_for(claim.chain or "", claim.network)
+    except KeyError:
+        return unsupported(f"no Bitcoin-family parameters for {claim.chain} {claim.network}")
+
+
+def check_address(claim: Claim) -> str | None:
+    """None when the address decodes on its chain, else why it does not."""
+    params = _params(claim)
+    if isinstance(params, Verdict):
+        return params.reason
+    try:
+        decode(claim.address, params)
+    except AddressError as e:
+        return f"address does not decode: {e}"
+    return None
+
+
+def verify_ownership(claim: Claim) -> Verdict:
+    params = _params(claim)
+    if isinstance(params, Verdict):
+        return params
+    try:
+        dest = decode(claim.address, params)
+    except AddressError as e:
+        return failed(f"address does not decode: {e}")
+    message = (claim.proof.message or "").encode("utf-8")
+    sigs_text = claim.proof.signatures
+    if any(s.strip()[:3] in BIP322_PREFIXES for s in sigs_text) or (
+            dest.kind in ("p2tr",) and not claim.proof.script):
+        return _bip322(claim, dest, params)
+    sigs = []
+    for i, text in enumerate(sigs_text, 1):
+        try:
+            sigs.append(decode_signature_text(text))
+        except ValueError as e:
+            return failed(f"signature {i} is {e}")
+    if len(sigs) == 1 and len(sigs[0]) != 65 and not claim.proof.script:
+        return _bip322(claim, dest, params)
+    digest = message_digest(params.magic, message)
+    if claim.proof.script:
+        return _verify_multisig(claim.proof.script, dest, sigs, digest)
+    if len(sigs) != 1:
+        return failed(f"{len(sigs)} signatures for a single-key address; expected 1")
+    return _verify_single(dest, sigs[0], digest)
+
+
+def _verify_single(dest: Destination, sig: bytes, digest: bytes) -> Verdict:
+    try:
+        rec = recover_compact(sig, digest)
+    except SignatureError as e:
+        return failed(f"bad signature: {e}")
+    kind = "p2sh-p2wpkh" if dest.kind == "p2sh" else dest.kind
+    if kind == "p2pkh":
+        matches = hash160(rec.key) == dest.program
+    elif kind == "p2wpkh":
+        matches = rec.compressed and hash160(rec.key) == dest.program
+    elif kind == "p2sh-p2wpkh":
+        matches = rec.compressed and p2wpkh_nested(rec.key) == dest.program
+    else:
+        return failed(f"a compact signature cannot prove a {dest.kind} address "
+                      "(it needs a script or a BIP-322 proof)")
+    scheme = "bitcoin-signmessage" if kind == "p2pkh" else "bip137"
+    if not matches:
+        return failed(f"signature is by key {rec.key.hex()}, which does not hash to "
+                      f"this {kind} address (wrong key or wrong message)", scheme)
+    if kind not in rec.allowed_kinds:
+        return failed(f"header byte {rec.header} does not allow a {kind} address", scheme)
+    return verified(scheme, f"key {rec.key.hex()[:16]}... signed; it hashes to this "
+                            f"{kind} address", (rec.key.hex(),))
+
+
+def _verify_multisig(script_hex: str, dest: Destination, sigs: list[bytes],
+                     digest: bytes) -> Verdict:
+    scheme = MULTISIG_SCHEME
+    try:
+        script = decode_hex(script_hex)
+    except ValueError:
+        return failed("redeem script is not valid hex", scheme)
+    try:
+        ms = parse_multisig(script)
+    except ScriptError as e:
+        return failed(f"redeem script is not m-of-n multisig: {e}", scheme)
+    if dest.kind == "p2sh" and hash160(script) == dest.program:
+        form = "P2SH"
+    elif dest.kind == "p2sh" and p2wsh_nested(script) == dest.program:
+        form = "P2SH-P2WSH"
+    elif dest.kind == "p2wsh" and sha256(script) == dest.program:
+        form = "P2WSH"
+    elif dest.kind in ("p2sh", "p2wsh"):
+        return failed(f"redeem script does not hash to this {dest.kind} address", scheme)
+    else:
+        return failed(f"a redeem script was given but the address is {dest.kind}", scheme)
+    script_keys = [compressed_form(k) for k in ms.keys]
+    signed_by: dict[int, int] = {}
+    signers = []
+    for i, sig in enumerate(sigs, 1):
+        try:
+            rec = recover_compact(sig, digest)
+        except SignatureError as e:
+            return failed(f"signature {i}: {e}", scheme)
+        key = rec.point.format(compressed=True)
+        signers.append(key.hex())
+        if key not in script_keys:
+            return failed(f"signature {i} is by key {key.hex()}, which is not in the "
+                          "script (wrong key or wrong message)", scheme, tuple(signers))
+        j = script_keys.index(key)
+        if j in signed_by:
+            return failed(f"signatures {signed_by[j]} and {i} are by the same key "
+                          "(duplicate signer)", scheme, tuple(signers))
+        signed_by[j] = i
+    if len(signed_by) < ms.m:
+        return failed(f"threshold not met: {len(signed_by)} distinct key(s) signed, "
+                      f"the {ms.m}-of-{ms.n} script requires {ms.m}", scheme, tuple(signers))
+    which = ", ".join(f"#{j + 1}" for j in sorted(signed_by))
+    return verified(scheme, f"{ms.m}-of-{ms.n} {form}: script keys {which} signed",
+                    tuple(signers))
+
+
+def _bip322(claim: Claim, dest: Destination, params: Params) -> Verdict:
+    try:
+        from chains.bitcoin import bip322
+    except ImportError:
+        return unsupported(f"BIP-322 proofs (needed for this {dest.kind} address or "
+                           "signature form) are not supported yet", "bip322")
+    return bip322.verify(claim, dest, params)

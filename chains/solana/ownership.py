@@ -1,0 +1,51 @@
+"""Ownership proofs for Solana addresses.
+
+A Solana address is its ed25519 public key in base58, so a signature that
+verifies under that key proves the address. A program-derived address is
+off the curve: no key exists for it and a row presenting one as a signer
+fails.
+"""
+
+from __future__ import annotations
+
+from solders.pubkey import Pubkey
+
+from chains import ed25519
+from chains.encoding import b58decode
+from reserves.claims import Claim
+from reserves.verdicts import Verdict, failed
+
+SCHEMES = tuple(ed25519.MESSAGE_FORMS)
+
+
+class AddressError(ValueError):
+    pass
+
+
+def decode(address: str) -> bytes:
+    try:
+        raw = b58decode(address.strip())
+    except ValueError as e:
+        raise AddressError(str(e)) from None
+    if len(raw) != 32:
+        raise AddressError(f"decodes to {len(raw)} bytes, a Solana address has 32")
+    return raw
+
+
+def check_address(claim: Claim) -> str | None:
+    try:
+        decode(claim.address)
+    except AddressError as e:
+        return f"address does not decode: {e}"
+    return None
+
+
+def verify_ownership(claim: Claim) -> Verdict:
+    try:
+        key = decode(claim.address)
+    except AddressError as e:
+        return failed(f"address does not decode: {e}")
+    if not Pubkey(key).is_on_curve():
+        return failed("address is off the ed25519 curve (a program-derived address): "
+                      "no key can sign for it")
+    return ed25519.verify_claim(claim, key, SCHEMES)

@@ -1,0 +1,1 @@
+"""Renderers: they read a finished result and write one format. Nothing else."""
