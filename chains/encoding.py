@@ -159,18 +159,20 @@ def encode_segwit(hrp: str, version: int, program: bytes) -> str:
 
 # --- signature text -------------------------------------------------------
 
-_HEX = re.compile(r"(?:0x)?([0-9a-fA-F]*)")
+_HEX = re.compile(r"[0-9a-fA-F]*")
 
 
 def decode_signature_text(text: str) -> bytes:
-    """Decode a signature written as hex (with or without 0x) or base64.
+    """Decode a signature written as hex (0x-prefixed, or 128/130 digits) or base64.
 
     Raises ValueError naming the problem when it is neither.
     """
     s = text.strip()
+    if s[:2] in ("0x", "0X"):
+        return decode_hex(s)
     m = _HEX.fullmatch(s)
-    if m and s and len(m.group(1)) % 2 == 0 and (s.startswith("0x") or len(s) in (128, 130)):
-        return bytes.fromhex(m.group(1))
+    if m and len(s) in (128, 130):
+        return bytes.fromhex(s)
     try:
         return base64.b64decode(s, validate=True)
     except (binascii.Error, ValueError):

@@ -71,6 +71,9 @@ def verify_ownership(claim: Claim) -> Verdict:
         except ValueError as e:
             return failed(f"signature {i} is {e}")
     if len(sigs) == 1 and len(sigs[0]) != 65 and not claim.proof.script:
+        if not is_witness_stack(sigs[0]):
+            return failed(f"signature is {len(sigs[0])} bytes: neither a 65-byte compact "
+                          "signature nor a BIP-322 witness")
         return _bip322(claim, dest, params)
     digest = message_digest(params.magic, message)
     if claim.proof.script:
@@ -78,6 +81,23 @@ def verify_ownership(claim: Claim) -> Verdict:
     if len(sigs) != 1:
         return failed(f"{len(sigs)} signatures for a single-key address; expected 1")
     return _verify_single(dest, sigs[0], digest)
+
+
+def is_witness_stack(raw: bytes) -> bool:
+    """True when ``raw`` parses exactly as a serialized witness stack (BIP-322 simple)."""
+    try:
+        count, i = raw[0], 1
+        for _ in range(count):
+            size = raw[i]
+            i += 1
+            if size == 0xFD:
+                size, i = int.from_bytes(raw[i:i + 2], "little"), i + 2
+            elif size > 0xFD:
+                return False
+            i += size
+        return count > 0 and i == len(raw)
+    except IndexError:
+        return False
 
 
 def _verify_single(dest: Destination, sig: bytes, digest: bytes) -> Verdict:

@@ -1,0 +1,75 @@
+"""Address encodings against bitcoinlib and the specifications' own examples."""
+
+import pytest
+
+from chains.bitcoin.address import AddressError, Destination, decode, encode, encode_cashaddr
+from chains.bitcoin.params import params_for
+from chains.encoding import b58check_decode, decode_segwit, encode_segwit
+from chains.signers import Secp256k1Key, secret
+
+MAIN = params_for("bitcoin", "mainnet")
+
+
+def test_base58_and_bech32_agree_with_bitcoinlib():
+    from bitcoinlib.encoding import addr_base58_to_pubkeyhash, addr_bech32_to_pubkeyhash
+
+    for i in range(20):
+        key = Secp256k1Key(secret("enc", i))
+        for kind in ("p2pkh", "p2sh-p2wpkh", "p2wpkh"):
+            address = key.btc_address(kind)
+            ours = decode(address, MAIN).program
+            if kind == "p2wpkh":
+                theirs = addr_bech32_to_pubkeyhash(address)
+            else:
+                theirs = addr_base58_to_pubkeyhash(address, True)
+            assert ours == bytes.fromhex(theirs) if isinstance(theirs, str) else ours == theirs
+
+
+def test_bip350_examples():
+    # BIP-173 / BIP-350 example addresses (facts from the BIPs).
+    v0 = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+    assert decode(v0, MAIN) == Destination("p2wpkh",
+                                           bytes.fromhex("751e76e8199196d454941c45d1b3a323f1433bd6"))
+    # A v1 program written with the bech32 (v0) checksum is invalid under BIP-350.
+    program = bytes(range(32))
+    good = encode_segwit("bc", 1, program)
+    assert decode_segwit("bc", good) == (1, program)
+    from chains.encoding import bech32_encode, convert_bits
+    bad = bech32_encode("bc", [1] + convert_bits(program, 8, 5, True), 1)
+    with pytest.raises(ValueError, match="wrong checksum variant"):
+        decode_segwit("bc", bad)
+
+
+@pytest.mark.parametrize("address,problem", [
+    ("1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggv", "checksum"),
+    ("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5", "checksum"),
+    ("tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx", "not a base58"),
+    ("mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn", "version byte"),
+    ("", "empty"),
+    ("0x0114efa8f268ce0a41d92b7f9a13880dad234848", "base58"),
+])
+def test_bad_addresses_are_refused(address, problem):
+    with pytest.raises(AddressError, match=problem):
+        decode(address, MAIN)
+
+
+def test_cashaddr_spec_example():
+    """The CashAddr spec's example: legacy 1BpEi6Df... is bitcoincash:qpm2qsznhks23z7..."""
+    legacy = "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu"
+    dest = decode(legacy, params_for("bitcoin-cash", "mainnet"))
+    cash = encode_cashaddr(dest, "bitcoincash")
+    assert cash == "bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a"
+    assert decode(cash, params_for("bitcoin-cash", "mainnet")) == dest
+    assert decode(cash.split(":")[1], params_for("bitcoin-cash", "mainnet")) == dest
+    with pytest.raises(AddressError, match="checksum"):
+        decode(cash[:-1] + ("q" if cash[-1] != "q" else "p"), params_for("bitcoin-cash", "mainnet"))
+
+
+def test_round_trip_every_kind():
+    key = Secp256k1Key(secret("rt", 1))
+    for network in ("mainnet", "testnet", "regtest"):
+        params = params_for("bitcoin", network)
+        for kind in ("p2pkh", "p2wpkh", "p2sh-p2wpkh"):
+            address = key.btc_address(kind, network=network)
+            assert encode(decode(address, params), params) == address
+    assert b58check_decode("1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu")[0] == 0

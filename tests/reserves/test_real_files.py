@@ -1,0 +1,113 @@
+"""Every published file in ../shared/data/exchanges gets the verdicts its data deserves.
+
+The counts are pinned per file and per scheme: a verifier that starts
+accepting or rejecting a real row changes them. The expected numbers match
+the independent re-verification recorded in ownership-anchors.md section 6.
+"""
+
+from collections import Counter
+
+import pytest
+
+from reserves.claims_check import check_claims
+from reserves.message_policy import MessagePolicy
+from tests.support import EXCHANGES, shared
+
+HTX_2022 = "huobiapi_Tool-Node.js-VerifyAddress_huobi_por_20221201_part.csv"
+HTX_2023 = "huobiapi_Tool-Node.js-VerifyAddress_huobi_por_20230901.csv"
+OKX_2022 = "okx_proof-of-reserves_okx_por_example_2022-11-22.csv"
+OKX_2024 = "okx_proof-of-reserves_okx_por_example.csv"
+DELOITTE = "okx_proof-of-reserves_test_deloitte_format.csv"
+
+EXPECTED = {
+    HTX_2022: ("htx", {"verified": 39, "unsigned": 28},
+               {"raw-keccak": 34, "bitcoin-signmessage": 3, "tronweb-legacy": 2}),
+    HTX_2023: ("htx", {"verified": 71, "unsigned": 3},
+               {"raw-keccak": 37, "eip191-text": 7, "tip191-v1": 15, "tronweb-legacy": 4,
+                "bitcoin-signmessage": 6, "ed25519-raw": 2}),
+    OKX_2022: ("okx-7col", {"verified": 33},
+               {"eip191-keccak": 17, "bitcoin-multisig": 9, "tip191-v1": 7}),
+    OKX_2024: ("okx-11col", {"verified": 2, "owner-signed": 1, "unsupported": 2},
+               {"eip191-keccak": 3}),
+    DELOITTE: ("okx-audit", {"verified": 6, "unsupported": 3},
+               {"bitcoin-multisig": 2, "eip191-keccak": 1, "ed25519-okx-framed": 1,
+                "okx-framed-keccak": 1, "tip191-v2": 1}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_verdict_counts(name):
+    fmt, verdicts, schemes = EXPECTED[name]
+    check = check_claims(str(shared(f"{EXCHANGES}/{name}")), jobs=1)
+    assert check.file.format == fmt
+    counts = {k.value: v for k, v in check.counts().items() if v}
+    assert counts == verdicts
+    assert dict(check.scheme_counts()) == schemes
+    assert all(v.reason for v in check.verdicts)
+    assert len(check.verdicts) == len(check.claims) == sum(verdicts.values())
+
+
+def test_pinned_message_passes_the_right_rows():
+    check = check_claims(str(shared(f"{EXCHANGES}/{OKX_2022}")),
+                         policy=MessagePolicy(exact="I am an OKX address"), jobs=1)
+    assert check.counts()["verified"] == 33
+    kinds = {f.kind for f in check.findings}
+    assert "message-not-pinned" not in kinds and "message-not-fresh" in kinds
+
+
+def test_htx_message_pattern_and_a_wrong_pin():
+    path = str(shared(f"{EXCHANGES}/{HTX_2023}"))
+    ok = check_claims(path, policy=MessagePolicy(pattern="huobi|King will be back!|"
+                                                         "6DcZbFpug1664269042"), jobs=1)
+    assert ok.counts()["verified"] == 71
+    pinned = check_claims(path, policy=MessagePolicy(exact="huobi"), jobs=1)
+    failed = [v for v in pinned.verdicts if v.status.value == "failed"]
+    assert len(failed) == 71 - 25
+    assert all("unexpected message" in v.reason for v in failed)
+    assert pinned.exit_code == 1
+
+
+def test_unsupported_rows_name_their_chain():
+    check = check_claims(str(shared(f"{EXCHANGES}/{DELOITTE}")), jobs=1)
+    reasons = {c.chain: v.reason for c, v in check.rows() if v.status.value == "unsupported"}
+    assert set(reasons) == {"starknet", "cardano", "eos"}
+    assert all(chain in reason for chain, reason in reasons.items())
+
+
+def test_placeholder_aptos_row_is_never_verified():
+    check = check_claims(str(shared(f"{EXCHANGES}/{OKX_2024}")), jobs=1)
+    (aptos,) = [(c, v) for c, v in check.rows() if c.coin == "APTOS"]
+    assert aptos[1].status.value == "unsupported" and "aptos" in aptos[1].reason
+
+
+def test_owner_row_names_both_owners_and_is_not_verified():
+    check = check_claims(str(shared(f"{EXCHANGES}/{OKX_2024}")), jobs=1)
+    (row,) = [(c, v) for c, v in check.rows() if c.proof.owners and c.family == "evm"]
+    claim, verdict = row
+    assert verdict.status.value == "owner-signed"
+    assert {s.lower() for s in verdict.signers} == {o.lower() for o in claim.proof.owners}
+    assert "not yet checked on chain" in verdict.reason
+
+
+def test_totals_sections():
+    """HTX totals add up (within display rounding); the OKX examples do not."""
+    htx = check_claims(str(shared(f"{EXCHANGES}/{HTX_2023}")), jobs=1)
+    kinds = Counter(f.kind for f in htx.findings)
+    assert kinds["totals-mismatch"] == 0
+    assert kinds["totals-without-rows"] == 1  # USDT-T-Bills: claimed, no address
+    okx = check_claims(str(shared(f"{EXCHANGES}/{OKX_2022}")), jobs=1)
+    mismatches = [f for f in okx.findings if f.kind == "totals-mismatch"]
+    assert [f.message.split(":")[0] for f in mismatches] == ["ETH(ALL)"]
+    assert okx.exit_code == 1
+
+
+def test_amounts_are_exact_integers():
+    okx = check_claims(str(shared(f"{EXCHANGES}/{OKX_2022}")), jobs=1)
+    eth = [c for c in okx.claims if c.address == "0xe7d5f0677dbc8f27fe57bc8289c0450abd198533"]
+    assert eth[0].amount == 58300000000000000 and eth[0].decimals == 18
+    okx24 = check_claims(str(shared(f"{EXCHANGES}/{OKX_2024}")), jobs=1)
+    c = [c for c in okx24.claims if c.address.startswith("0x16f01")][0]
+    assert c.amount == 148960774325814037 and isinstance(c.amount, int)
+    htx = check_claims(str(shared(f"{EXCHANGES}/{HTX_2023}")), jobs=1)
+    algo = [c for c in htx.claims if c.chain == "algorand"][0]
+    assert algo.asset == "USDT" and algo.decimals == 6 and algo.amount == 215723297100
