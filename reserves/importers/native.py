@@ -27,7 +27,11 @@ NULLS = frozenset({""})
 
 
 def looks_like(sections: list[Section]) -> bool:
-    return bool(sections) and set(REQUIRED) <= {h.lower() for h in sections[0].header}
+    for s in sections:
+        for cells in [s.header] + [cells for _, cells in s.rows]:
+            if cells and not cells[0].lstrip().startswith("#"):
+                return set(REQUIRED) <= {h.strip().lower() for h in cells}
+    return False
 
 
 def _split(cell: str | None) -> tuple[str, ...]:
