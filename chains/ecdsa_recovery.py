@@ -37,7 +37,7 @@ class SchemeRecovery:
                 pub = recover(rs, recid, self._digest(scheme, message))
             except SignatureError:
                 continue
-            addr = self._to_address(pub.format(compressed=False))
+            addr = self._to_address(pub)
             if addr in expected:
                 if self._order[0] != scheme:
                     self._order.remove(scheme)

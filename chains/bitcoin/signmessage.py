@@ -19,10 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import coincurve
-
 from chains.hashes import sha256d, varstr
-from chains.secp256k1 import SignatureError, recover
+from chains.secp256k1 import SignatureError, compress, recover
 
 # Address kinds each header range may prove, by (header - 27) // 4.
 _ALLOWED = {
@@ -42,7 +40,8 @@ class Recovered:
     header: int
     key: bytes
     """The recovered key, serialised as the header says (33 or 65 bytes)."""
-    point: coincurve.PublicKey
+    uncompressed: bytes
+    """The same key, 65 bytes."""
 
     @property
     def allowed_kinds(self) -> frozenset[str]:
@@ -61,5 +60,5 @@ def recover_compact(sig: bytes, digest: bytes) -> Recovered:
     if not 27 <= header <= 42:
         raise SignatureError(f"header byte {header} is not in 27..42")
     recid = (header - 27) & 3
-    point = recover(sig[1:], recid, digest)
-    return Recovered(header, point.format(compressed=header >= 31), point)
+    pub = recover(sig[1:], recid, digest)
+    return Recovered(header, compress(pub) if header >= 31 else pub, pub)

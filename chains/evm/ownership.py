@@ -71,7 +71,7 @@ def verify_ownership(claim: Claim) -> Verdict:
                       "(wrong key or wrong message)", only or "")
     scheme, _ = found
     return verified(scheme, f"recovered signer is this address{_note(scheme)}",
-                    (checksummed(address),))
+                    ("0x" + address.hex(),))
 
 
 def _verify_owners(claim: Claim, owners: list[bytes], sigs: list[bytes], message: bytes,
