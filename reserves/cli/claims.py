@@ -58,6 +58,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the exact message every signature must be over")
     p.add_argument("--message-pattern", metavar="REGEX",
                    help="a regular expression the whole message must match")
+    p.add_argument("--config", metavar="CONFIG.toml",
+                   help="take the expected message from an audit config's [claims] table")
     p.add_argument("--json", action="store_true",
                    help="one JSON object per address row on stdout")
     p.add_argument("--jobs", type=int, metavar="N",
@@ -68,6 +70,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.config is not None:
+        from reserves.config import load_config
+
+        cfg = load_config(args.config)
+        if args.message is None and args.message_pattern is None:
+            args.message, args.message_pattern = cfg.message, cfg.message_pattern
     if args.message is not None and args.message_pattern is not None:
         raise UsageError("give --message or --message-pattern, not both")
     if args.message_pattern is not None:
