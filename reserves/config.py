@@ -23,6 +23,8 @@ from reserves.errors import ConfigError
 class ClaimsSource:
     path: Path
     format: str | None = None
+    name: str = ""
+    """The path as written in the config: how reports and the bundle name the file."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Config:
     message_pattern: str | None = None
     liabilities: Path | None = None
     liabilities_format: str | None = None
+    liabilities_name: str = ""
     snapshot: dict[str, SnapshotPin] = field(default_factory=dict)
     chains: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: list[TokenConfig] = field(default_factory=list)
@@ -120,11 +123,13 @@ def load_config(path: str | Path) -> Config:
     sources = []
     for i, f in enumerate(files):
         if isinstance(f, str):
-            sources.append(ClaimsSource(base / f, fmt))
+            sources.append(ClaimsSource(base / f, fmt, f))
         elif isinstance(f, dict):
             _only(f, {"path", "format"}, f"claims.files[{i}].")
-            sources.append(ClaimsSource(base / _str(f, "path", f"claims.files[{i}]."),
-                                        _str(f, "format", f"claims.files[{i}].", False) or fmt))
+            rel = _str(f, "path", f"claims.files[{i}].")
+            sources.append(ClaimsSource(base / rel,
+                                        _str(f, "format", f"claims.files[{i}].", False) or fmt,
+                                        rel))
         else:
             raise ConfigError(f"claims.files[{i}]: must be a path or a table")
     message = _str(claims_t, "message", "claims.", required=False)
@@ -143,7 +148,8 @@ def load_config(path: str | Path) -> Config:
     liab = _table(data, "liabilities", "", required=False)
     if liab:
         _only(liab, {"file", "format"}, "liabilities.")
-        cfg.liabilities = base / _str(liab, "file", "liabilities.")
+        cfg.liabilities_name = _str(liab, "file", "liabilities.")
+        cfg.liabilities = base / cfg.liabilities_name
         cfg.liabilities_format = _str(liab, "format", "liabilities.", required=False)
 
     catalog = default_catalog()

@@ -44,10 +44,14 @@ class LiabilityTotal:
     """recomputed | path-verified | zk-structure | attested"""
 
 
-def address_key(claim: Claim) -> str:
+def address_key_for(family: str, address: str) -> str:
     """How an address is compared: EVM hex is case-insensitive, the rest is exact."""
-    a = claim.address.strip()
-    return a.lower() if claim.family == "evm" else a
+    a = address.strip()
+    return a.lower() if family == "evm" else a
+
+
+def address_key(claim: Claim) -> str:
+    return address_key_for(claim.family, claim.address)
 
 
 def _bucket(verdict: Verdict, observed: int | None) -> str:

@@ -38,8 +38,14 @@ def detect(path: str, text: str) -> str:
                      sections[0].header_line if sections else None)
 
 
-def load(path: str, fmt: str | None = None) -> ClaimsFile:
+def load(path: str, fmt: str | None = None, name: str | None = None) -> ClaimsFile:
+    """Read ``path``; ``name`` (default: the path) is how rows and errors refer to it."""
     text, source = read_text(path)
+    if name is not None:
+        from dataclasses import replace
+
+        source = replace(source, path=name)
+        path = name
     if fmt is None:
         fmt = detect(path, text)
     elif fmt not in FORMATS:
