@@ -31,7 +31,30 @@ def row_objects(check: ClaimsCheck) -> Iterator[dict]:
 
 
 def json_lines(check: ClaimsCheck) -> str:
-    return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in row_objects(check))
+    # Equivalent to json.dumps(o) per row object, written out by hand: a 200,000-row
+    # file spent more time in generic dict serialisation than in this.
+    s = _string
+    out = []
+    for c, v in check.rows():
+        amount = "null" if c.amount is None else str(c.amount)
+        decimals = "null" if c.decimals is None else str(c.decimals)
+        message = "null" if c.proof.message is None else s(c.proof.message)
+        out.append(
+            f'{{"row": {c.row}, "source": {s(c.source)}, "coin": {s(c.coin)}, '
+            f'"chain": {"null" if c.chain is None else s(c.chain)}, '
+            f'"network": {s(c.network)}, "asset": {s(c.asset)}, '
+            f'"address": {s(c.address)}, "amount": {amount}, "decimals": {decimals}, '
+            f'"message": {message}, "scheme": {s(v.scheme)}, '
+            f'"verdict": {s(v.status.value)}, "reason": {s(v.reason)}, '
+            f'"signers": [{", ".join(s(x) for x in v.signers)}]}}\n')
+    return "".join(out)
+
+
+def _string(text: str) -> str:
+    return _encode(text)
+
+
+_encode = json.encoder.encode_basestring  # the C-accelerated JSON string encoder
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:

@@ -52,6 +52,7 @@ class Catalog:
             self.chains[cid] = Chain(cid, c["family"], c["native"], int(c["decimals"]))
             for alias in [cid, *c.get("aliases", [])]:
                 self._alias.setdefault(_norm(alias), cid)
+        self._resolved: dict[tuple[str, str | None], Resolved] = {}
         self._assets: dict[str, dict] = {}
         for sym, a in data.get("assets", {}).items():
             self._assets[sym.upper()] = dict(a, symbol=sym)
@@ -88,6 +89,13 @@ class Catalog:
         return None
 
     def resolve(self, coin: str, network: str | None = None) -> Resolved:
+        key = (coin, network)
+        hit = self._resolved.get(key)
+        if hit is None:
+            hit = self._resolved[key] = self._resolve(coin, network)
+        return hit
+
+    def _resolve(self, coin: str, network: str | None = None) -> Resolved:
         """Resolve a coin label, using the network label when the file has one.
 
         "USDT-TRC20" -> (USDT, tron); "ETH" -> (ETH, ethereum);

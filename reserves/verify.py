@@ -14,6 +14,7 @@ the exception, and the run goes on: no row is ever dropped.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -58,12 +59,24 @@ def _judge_chunk(args: tuple[list[Claim], MessagePolicy]) -> list[Verdict]:
     return [judge(c, policy) for c in claims]
 
 
+# Set before forking workers: a forked worker reads the claims from its copy of
+# the parent's memory instead of receiving them pickled (half the parent's CPU
+# time on a 200,000-row file went to pickling).
+_FORKED: tuple[Sequence[Claim], MessagePolicy] | None = None
+
+
+def _judge_range(bounds: tuple[int, int]) -> list[Verdict]:
+    claims, policy = _FORKED
+    return [judge(c, policy) for c in claims[bounds[0]:bounds[1]]]
+
+
 def verify_claims(claims: Sequence[Claim], policy: MessagePolicy, jobs: int | None = None,
                   progress: Callable[[int], None] | None = None) -> list[Verdict]:
     """Verdicts for ``claims``, in the same order.
 
     ``jobs`` processes are used for large inputs (default: every core).
     """
+    global _FORKED
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(claims) < PARALLEL_THRESHOLD:
         out = []
@@ -74,8 +87,21 @@ def verify_claims(claims: Sequence[Claim], policy: MessagePolicy, jobs: int | No
         if progress:
             progress(len(claims) % 500)
         return out
-    chunks = [list(claims[i:i + CHUNK]) for i in range(0, len(claims), CHUNK)]
     out = []
+    if "fork" in multiprocessing.get_all_start_methods():
+        _FORKED = (claims, policy)
+        try:
+            with ProcessPoolExecutor(max_workers=jobs,
+                                     mp_context=multiprocessing.get_context("fork")) as pool:
+                bounds = [(i, min(i + CHUNK, len(claims))) for i in range(0, len(claims), CHUNK)]
+                for verdicts in pool.map(_judge_range, bounds):
+                    out.extend(verdicts)
+                    if progress:
+                        progress(len(verdicts))
+        finally:
+            _FORKED = None
+        return out
+    chunks = [list(claims[i:i + CHUNK]) for i in range(0, len(claims), CHUNK)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for verdicts in pool.map(_judge_chunk, [(c, policy) for c in chunks]):
             out.extend(verdicts)

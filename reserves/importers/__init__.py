@@ -28,7 +28,7 @@ FORMAT_HELP = {
 
 
 def detect(path: str, text: str) -> str:
-    sections = read_sections(path, text)
+    sections = read_sections(path, text, rows_per_section=5)
     for name in ("okx-audit", "htx", "okx", "native"):
         if FORMATS[name].looks_like(sections):
             return name

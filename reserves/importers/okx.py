@@ -106,12 +106,14 @@ def load(path: str, text: str, source: SourceFile) -> ClaimsFile:
     minimum = 1 + max(idx[c] for c in REQUIRED)
     base_units = "network" not in idx and len(cols) == 7
     pending = []
+    width = len(cols)
     for line, cells in table.rows:
-        check_width(path, line, cells, minimum, len(cols))
-        cells = cells + [""] * (len(cols) - len(cells))
-
-        def cell(name: str) -> str | None:
-            return null(cells[idx[name]], NULLS) if name in idx else None
+        if len(cells) != width:
+            check_width(path, line, cells, minimum, width)
+            cells = cells + [""] * (width - len(cells))
+        values = {name: (None if (v := cells[i].strip()) in NULLS else v)
+                  for name, i in idx.items()}
+        cell = values.get
 
         coin = cell("coin")
         address = cell("address")

@@ -78,12 +78,19 @@ def _split_brackets(line: str) -> list[str]:
     return [c[1:-1] if len(c) >= 2 and c[0] == c[-1] == '"' else c for c in cells]
 
 
-def read_sections(path: str, text: str) -> list[Section]:
-    """Split ``text`` into sections at blank lines; parse each line as CSV."""
+def read_sections(path: str, text: str, rows_per_section: int | None = None) -> list[Section]:
+    """Split ``text`` into sections at blank lines; parse each line as CSV.
+
+    ``rows_per_section`` keeps only the first rows of each section: format
+    detection needs the headers, not a 200,000-row parse.
+    """
     lines = text.splitlines()
     sections: list[Section] = []
     current: Section | None = None
     for number, line in enumerate(lines, 1):
+        if rows_per_section is not None and current is not None and line.strip() \
+                and len(current.rows) >= rows_per_section:
+            continue
         try:
             cells = next(csv.reader((line,)), [])
         except csv.Error as e:
