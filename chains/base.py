@@ -62,7 +62,7 @@ class ChainAdapter(abc.ABC):
         """
         return verdict
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (optional hook: most adapters hold nothing)
         """Release connections."""
 
     def __enter__(self) -> "ChainAdapter":

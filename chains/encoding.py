@@ -61,10 +61,15 @@ _B32_INDEX = {c: i for i, c in enumerate(_B32_CHARSET)}
 _GEN = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
 # The generator XOR for each possible top-5-bits value, so the checksum loop
 # does one table lookup per character instead of five conditional XORs.
-_GEN_TABLE = tuple(
-    __import__("functools").reduce(lambda acc, i: acc ^ (_GEN[i] if (b >> i) & 1 else 0),
-                                   range(5), 0)
-    for b in range(32))
+def _gen_xor(top: int) -> int:
+    out = 0
+    for i in range(5):
+        if (top >> i) & 1:
+            out ^= _GEN[i]
+    return out
+
+
+_GEN_TABLE = tuple(_gen_xor(top) for top in range(32))
 BECH32_CONST = 1
 BECH32M_CONST = 0x2BC830A3
 

@@ -41,7 +41,7 @@ def _chart(c: dict) -> str:
     scale = max(liabilities, sum(p[3] for p in parts), 1)
     x = 0
     rects = []
-    for key, color, label, value in parts:
+    for _, color, label, value in parts:
         w = WIDTH * value // scale
         if w:
             rects.append(f'<rect x="{x}" y="0" width="{w}" height="{BAR}" fill="{color}">'

@@ -29,7 +29,7 @@ from reserves.findings import Finding, Severity, sort_findings
 from reserves.importers import ClaimsFile, load
 from reserves.message_policy import MessagePolicy
 from reserves.progress import Progress
-from reserves.reconcile import LiabilityTotal, address_key, address_key_for, reconcile
+from reserves.reconcile import LiabilityTotal, address_key, address_key_for, reconcile  # noqa: F401
 from reserves.result import AuditResult
 from reserves.urls import redact
 from reserves.verdicts import Verdict

@@ -140,7 +140,8 @@ def load_config(path: str | Path) -> Config:
         try:
             re.compile(pattern)
         except re.error as e:
-            raise ConfigError(f"claims.message_pattern: not a valid regular expression: {e}")
+            raise ConfigError(f"claims.message_pattern: not a valid regular expression: {e}") \
+                from None
 
     cfg = Config(path=p, exchange=name, claims=sources, message=message,
                  message_pattern=pattern, raw=data)

@@ -158,7 +158,7 @@ def _coverage(rows: list[dict], liabilities: list[LiabilityTotal]):
             decimals.append(owed[asset].decimals)
         d = max(decimals) if decimals else 0
 
-        def scaled(amount: int | None, dec: int | None) -> int:
+        def scaled(amount: int | None, dec: int | None, d: int = d) -> int:
             return 0 if amount is None else amount * 10 ** (d - (dec if dec is not None else d))
 
         sums = {b: 0 for b in BUCKETS}

@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from reserves.cli.parser import Parser  # noqa: F401  (subparsers inherit it)
 from reserves.errors import UsageError
 
 AUDIT_DESCRIPTION = """\

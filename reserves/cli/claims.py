@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             re.compile(args.message_pattern)
         except re.error as e:
-            raise UsageError(f"--message-pattern is not a valid regular expression: {e}")
+            raise UsageError(f"--message-pattern is not a valid regular expression: {e}") from None
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     policy = MessagePolicy(args.message, args.message_pattern)
