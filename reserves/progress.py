@@ -7,20 +7,25 @@ import time
 
 
 class Progress:
-    def __init__(self, label: str, total: int, enabled: bool = True) -> None:
+    def __init__(self, label: str, total: int | None, enabled: bool = True) -> None:
         self.label = label
         self.total = total
         self.done = 0
         self.start = time.monotonic()
-        self.enabled = enabled and sys.stderr.isatty() and total > 0
+        self.enabled = enabled and sys.stderr.isatty() and (total is None or total > 0)
         self._last = 0.0
 
     def __call__(self, n: int) -> None:
         self.done += n
         now = time.monotonic()
-        if self.enabled and (now - self._last > 0.1 or self.done >= self.total):
+        if self.enabled and (now - self._last > 0.1 or
+                             (self.total is not None and self.done >= self.total)):
             self._last = now
             rate = self.done / max(now - self.start, 1e-9)
+            if self.total is None:
+                sys.stderr.write(f"\r{self.label} {self.done:,} {rate:,.0f}/s ")
+                sys.stderr.flush()
+                return
             pct = 100 * self.done // self.total
             bar = "#" * (pct // 5) + "." * (20 - pct // 5)
             sys.stderr.write(f"\r{self.label} [{bar}] {pct:3d}% {self.done}/{self.total} "
