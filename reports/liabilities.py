@@ -44,7 +44,7 @@ def render_text(report: LiabilitiesReport) -> str:
     lines = [f"file     {report.source.path} ({report.format}, sha256 {report.source.sha256})",
              f"binding  {report.binding.value}",
              f"root     {report.root or '-'}",
-             f"details  " + ", ".join(f"{k} {v}" for k, v in report.details.items()
+             "details  " + ", ".join(f"{k} {v}" for k, v in report.details.items()
                                       if not isinstance(v, (list, dict))), ""]
     lines += ["  ".join(c.rjust(w) if i else c.ljust(w)
                         for i, (c, w) in enumerate(zip(r, widths))).rstrip() for r in rows]

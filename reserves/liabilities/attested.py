@@ -28,6 +28,19 @@ KEYS = {"schema", "exchange", "as_of", "root", "assets", "note"}
 ASSET_KEYS = {"asset", "decimals", "total", "equity", "debt"}
 
 
+def _amount(path: str, where: str, row: dict, key: str, decimals: int) -> int | None:
+    v = row.get(key)
+    if v is None:
+        return None
+    if not isinstance(v, str):
+        raise InputError(path, f"{where}.{key}: write amounts as strings (exact decimals), "
+                               "not numbers")
+    try:
+        return to_base_units(v, decimals)
+    except AmountError as e:
+        raise InputError(path, f"{where}.{key}: {e}") from None
+
+
 def looks_like(data) -> bool:
     return isinstance(data, dict) and data.get("schema") == SCHEMA
 
@@ -56,19 +69,8 @@ def load(path: str, data: dict, source: SourceFile) -> LiabilitiesReport:
             raise InputError(path, f"{where}.asset: {symbol} listed twice")
         seen.add(symbol)
 
-        def amount(key: str) -> int | None:
-            v = a.get(key)
-            if v is None:
-                return None
-            if not isinstance(v, str):
-                raise InputError(path, f"{where}.{key}: write amounts as strings (exact "
-                                       "decimals), not numbers")
-            try:
-                return to_base_units(v, decimals)
-            except AmountError as e:
-                raise InputError(path, f"{where}.{key}: {e}") from None
-
-        total, equity, debt = amount("total"), amount("equity"), amount("debt")
+        total, equity, debt = (_amount(path, where, a, k, decimals)
+                               for k in ("total", "equity", "debt"))
         if total is None:
             if equity is None:
                 raise InputError(path, f"{where}: give total, or equity (and debt)")
