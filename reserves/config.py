@@ -51,6 +51,9 @@ class Config:
     liabilities: Path | None = None
     liabilities_format: str | None = None
     liabilities_name: str = ""
+    liabilities_extra: dict[str, tuple[str, Path]] = field(default_factory=dict)
+    """Companion files by key (tree, proof_table): (name as written, path)."""
+    liabilities_two_digit: list[str] | None = None
     snapshot: dict[str, SnapshotPin] = field(default_factory=dict)
     chains: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: list[TokenConfig] = field(default_factory=list)
@@ -148,10 +151,19 @@ def load_config(path: str | Path) -> Config:
 
     liab = _table(data, "liabilities", "", required=False)
     if liab:
-        _only(liab, {"file", "format"}, "liabilities.")
+        _only(liab, {"file", "format", "tree", "proof_table", "two_digit"}, "liabilities.")
         cfg.liabilities_name = _str(liab, "file", "liabilities.")
         cfg.liabilities = base / cfg.liabilities_name
         cfg.liabilities_format = _str(liab, "format", "liabilities.", required=False)
+        for key in ("tree", "proof_table"):
+            name = _str(liab, key, "liabilities.", required=False)
+            if name:
+                cfg.liabilities_extra[key] = (name, base / name)
+        two = liab.get("two_digit")
+        if two is not None:
+            if not isinstance(two, list) or not all(isinstance(x, str) for x in two):
+                raise ConfigError("liabilities.two_digit: must be a list of asset symbols")
+            cfg.liabilities_two_digit = two
 
     catalog = default_catalog()
     chains = _table(data, "chains", "", required=False)

@@ -36,10 +36,12 @@ def write_bundle(run: Run, folder: Path, inputs: dict[str, Path] | None = None) 
         bundle.add_file(rel, inputs.get(src.name, src.path))
         mapping[src.name] = rel
     if run.config.liabilities is not None:
-        name = run.config.liabilities_name
-        rel = f"inputs/liabilities/{_safe_name(0, name)}"
-        bundle.add_file(rel, inputs.get(name, run.config.liabilities))
-        mapping[name] = rel
+        files = [(run.config.liabilities_name, run.config.liabilities)]
+        files += list(run.config.liabilities_extra.values())
+        for i, (name, path) in enumerate(files):
+            rel = f"inputs/liabilities/{_safe_name(i, name)}"
+            bundle.add_file(rel, inputs.get(name, path))
+            mapping[name] = rel
     bundle.add_json("inputs.json", mapping)
     for r in run.chain_records:
         bundle.add_json(f"chains/{r.chain}.json", {

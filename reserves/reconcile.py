@@ -64,6 +64,11 @@ def _bucket(verdict: Verdict, observed: int | None) -> str:
     return "unverified"
 
 
+def _percent(numerator: int, denominator: int) -> str:
+    """numerator/denominator as a percentage with two places, rounded down."""
+    return format_units(numerator * 10_000 // denominator, 2) + "%"
+
+
 def ratio_text(numerator: int, denominator: int, places: int = RATIO_PLACES) -> str:
     """numerator/denominator as a decimal string, rounded down to ``places``."""
     scaled = numerator * 10 ** places // denominator
@@ -191,7 +196,8 @@ def _coverage(rows: list[dict], liabilities: list[LiabilityTotal]):
             findings.append(Finding(
                 "asset-under-covered", Severity.ERROR,
                 f"{asset}: verified reserves {format_units(sums['verified'], d)} cover "
-                f"{ratio} of liabilities {format_units(total_owed, d)} "
+                f"{_percent(sums['verified'], total_owed)} of liabilities "
+                f"{format_units(total_owed, d)} "
                 f"(deficit {format_units(-surplus, d)}; binding: {liability.binding})",
                 subject=subject))
         elif status == "no-liabilities" and members:
