@@ -30,6 +30,9 @@ class Verdict:
     """Id of the scheme that matched (or was required); "" when none applied."""
     signers: tuple[str, ...] = ()
     """Keys or addresses recovered from the signatures, in signature order."""
+    onchain: bool = False
+    """True when chain state may still settle the proof: the EVM adapter asks a
+    contract at the address (EIP-1271) or checks listed owners (Safe)."""
 
     def __post_init__(self) -> None:
         if not self.reason:
@@ -40,8 +43,9 @@ def verified(scheme: str, reason: str, signers: tuple[str, ...] = ()) -> Verdict
     return Verdict(Status.VERIFIED, reason, scheme, signers)
 
 
-def failed(reason: str, scheme: str = "", signers: tuple[str, ...] = ()) -> Verdict:
-    return Verdict(Status.FAILED, reason, scheme, signers)
+def failed(reason: str, scheme: str = "", signers: tuple[str, ...] = (),
+           onchain: bool = False) -> Verdict:
+    return Verdict(Status.FAILED, reason, scheme, signers, onchain)
 
 
 def unsupported(reason: str, scheme: str = "") -> Verdict:
@@ -49,7 +53,7 @@ def unsupported(reason: str, scheme: str = "") -> Verdict:
 
 
 def owner_signed(scheme: str, reason: str, signers: tuple[str, ...] = ()) -> Verdict:
-    return Verdict(Status.OWNER_SIGNED, reason, scheme, signers)
+    return Verdict(Status.OWNER_SIGNED, reason, scheme, signers, onchain=True)
 
 
 def unsigned(reason: str = "no signature published") -> Verdict:

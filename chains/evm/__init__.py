@@ -2,4 +2,14 @@
 
 from chains.evm.ownership import SCHEMES, check_address, verify_ownership
 
-__all__ = ["SCHEMES", "check_address", "verify_ownership"]
+
+def __getattr__(name: str):
+    # The adapter pulls in web3; load it only when balances are wanted.
+    if name == "Adapter":
+        from chains.evm.adapter import Adapter
+
+        return Adapter
+    raise AttributeError(name)
+
+
+__all__ = ["SCHEMES", "Adapter", "check_address", "verify_ownership"]

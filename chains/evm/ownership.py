@@ -58,6 +58,9 @@ def verify_ownership(claim: Claim) -> Verdict:
             sigs.append(decode_signature_text(text))
         except ValueError as e:
             return failed(f"signature {i} is {e}")
+    # A contract wallet may validate signatures of any form (EIP-1271): a signature
+    # that proves nothing offline can still be settled on chain by the adapter.
+    contract_may_settle = not owners and claim.kind == "address" and len(sigs) == 1
     message = (claim.proof.message or "").encode("utf-8")
     if owners or claim.kind != "address":
         return _verify_owners(claim, owners, sigs, message, only)
@@ -66,11 +69,11 @@ def verify_ownership(claim: Claim) -> Verdict:
     try:
         found = _recovery.recover(sigs[0], message, (address,), only)
     except SignatureError as e:
-        return failed(f"bad signature: {e}")
+        return failed(f"bad signature: {e}", onchain=contract_may_settle)
     if found is None:
         tried = only or ", ".join(SCHEMES)
         return failed(f"signature does not recover to this address under {tried} "
-                      "(wrong key or wrong message)", only or "")
+                      "(wrong key or wrong message)", only or "", onchain=contract_may_settle)
     scheme, _ = found
     return verified(scheme, f"recovered signer is this address{_note(scheme)}",
                     ("0x" + address.hex(),))

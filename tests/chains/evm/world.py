@@ -1,0 +1,62 @@
+"""A small EVM world on anvil: tokens, holders, contract wallets, history after block N."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chains.signers import Secp256k1Key, secret
+
+MESSAGE = "Demo Exchange proof of reserves, snapshot 2026-11-24"
+
+
+@dataclass
+class World:
+    node: object
+    block: int = 0
+    usdt: object = None
+    dai: object = None
+    holders: list[str] = field(default_factory=list)
+    expected: dict = field(default_factory=dict)  # (holder, asset) -> int at block
+    keys: dict = field(default_factory=dict)
+    safe2: object = None   # owners o1, o2; threshold 2
+    safe3: object = None   # owners o1, o2; threshold 3
+    safe_other: object = None  # owners o1, o4; threshold 2
+    wallet1271: object = None  # validates o3's signatures
+    multicall: str = ""
+
+
+def build(node) -> World:
+    w = World(node)
+    acct = node.accounts[0]
+    w.multicall = node.install_multicall()
+    w.usdt = node.deploy("TestToken", "USDT", 6)
+    w.dai = node.deploy("TestToken", "DAI", 18)
+    for i in range(1, 5):
+        w.keys[f"o{i}"] = Secp256k1Key(secret("evm-owner", i))
+    holders = [Secp256k1Key(secret("evm-holder", i)).evm_address() for i in range(6)]
+    w.holders = holders
+    o = {k: v.evm_address() for k, v in w.keys.items()}
+    w.safe2 = node.deploy("SafeLike", [o["o1"], o["o2"]], 2)
+    w.safe3 = node.deploy("SafeLike", [o["o1"], o["o2"]], 3)
+    w.safe_other = node.deploy("SafeLike", [o["o1"], o["o4"]], 2)
+    w.wallet1271 = node.deploy("Wallet1271", o["o3"])
+    for i, h in enumerate(holders):
+        node.send_eth(h, (i + 1) * 10**18 + i)
+        node.transact(w.usdt.functions.mint(h, (i + 1) * 1_000_000 + 7))
+        if i % 2 == 0:
+            node.transact(w.dai.functions.mint(h, (i + 1) * 10**18 + 3))
+    node.send_eth(w.safe2.address, 5 * 10**18)
+    node.mine(3)
+    w.block = node.w3.eth.block_number
+    for h in holders + [w.safe2.address]:
+        w.expected[(h, "ETH")] = node.w3.eth.get_balance(h, block_identifier=w.block)
+        w.expected[(h, "USDT")] = w.usdt.functions.balanceOf(h).call(block_identifier=w.block)
+        w.expected[(h, "DAI")] = w.dai.functions.balanceOf(h).call(block_identifier=w.block)
+    # History after the snapshot: none of it may change a figure read at `block`.
+    node.send_eth(holders[0], 3 * 10**18)
+    node.transact(w.usdt.functions.mint(holders[1], 999))
+    node.transact(w.dai.functions.mint(holders[2], 5))
+    node.transact(w.safe2.functions.setOwners([o["o3"]], 1))  # owners change after N
+    node.transact(w.wallet1271.functions.setOwner(o["o4"]))
+    node.mine(80)  # finality: anvil's finalized block trails the tip by 64
+    return w
