@@ -14,9 +14,6 @@ from tests.nodes.anvil import CHAIN_ID
 pytestmark = pytest.mark.node
 
 
-@pytest.fixture(scope="module")
-def world(anvil):
-    return world_mod.build(anvil)
 
 
 def _adapter(anvil, **extra):

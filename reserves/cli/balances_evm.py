@@ -1,0 +1,83 @@
+"""``reserves balances evm``: native and ERC-20 balances at a final block."""
+
+from __future__ import annotations
+
+import argparse
+
+from reserves.cli.balances import COMMON_EPILOG, add_common, claimed_addresses, run
+from reserves.errors import UsageError
+
+EPILOG = """\
+examples:
+  reserves balances evm --rpc http://127.0.0.1:8545 --block 19000000 0xAbc...
+  reserves balances evm --rpc $RPC --block 19000000 --chain-id 1 \\
+      --token USDT=0xdAC17F958D2ee523a2206206994597C13D831ec7:6 --claims okx_por.csv --json
+""" + COMMON_EPILOG
+
+
+def register(fsub) -> None:
+    p = fsub.add_parser("evm", help="ETH and ERC-20 balances at a block",
+                        description="Read native and ERC-20 balances at block N from an EVM "
+                                    "JSON-RPC node. The block must be final (at or below the "
+                                    "node's finalized block, or --confirmations deep).",
+                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rpc", required=True, metavar="URL",
+                   help="node JSON-RPC URL (credentials may be in the URL; never printed)")
+    p.add_argument("--block", required=True, type=int, metavar="N")
+    p.add_argument("--block-hash", metavar="HASH", help="the hash block N must have")
+    p.add_argument("--chain-id", type=int,
+                   help="the chain id the node must report (default: accept the node's)")
+    p.add_argument("--chain", default="ethereum",
+                   help="catalog chain id (ethereum, arbitrum, base, ...; default ethereum)")
+    p.add_argument("--native", metavar="SYMBOL", help="native asset symbol (default: catalog)")
+    p.add_argument("--token", action="append", default=[], metavar="SYMBOL=ADDRESS:DECIMALS",
+                   help="an ERC-20 to read (repeatable)")
+    p.add_argument("--no-native", action="store_true", help="read tokens only")
+    p.add_argument("--verify-proofs", action="store_true",
+                   help="prove every value with eth_getProof against the block's state root")
+    p.add_argument("--confirmations", type=int,
+                   help="finality by depth instead of the node's finalized block")
+    add_common(p)
+    p.set_defaults(handler=run_evm)
+
+
+def parse_token(text: str):
+    from reserves.balances import AssetSpec
+
+    symbol, eq, rest = text.partition("=")
+    address, colon, decimals = rest.rpartition(":")
+    if not eq or not colon or not symbol or not decimals.isdigit():
+        raise UsageError(f"--token {text!r}: expected SYMBOL=ADDRESS:DECIMALS")
+    from chains.evm.address import AddressError, decode
+
+    try:
+        decode(address)
+    except AddressError as e:
+        raise UsageError(f"--token {text!r}: {e}") from None
+    return AssetSpec(symbol, int(decimals), address)
+
+
+def run_evm(args: argparse.Namespace) -> int:
+    from chains.evm.adapter import Adapter
+    from chains.evm.rpc import EvmRpc
+    from reserves.balances import AssetSpec
+    from reserves.catalog import default_catalog
+
+    chain = default_catalog().chain(args.chain)
+    if chain is None or chain.family != "evm":
+        raise UsageError(f"--chain {args.chain!r} is not an EVM chain of the catalog")
+    assets = [] if args.no_native else [AssetSpec(args.native or chain.native, chain.decimals)]
+    assets += [parse_token(t) for t in args.token]
+    if not assets:
+        raise UsageError("nothing to read: --no-native without --token")
+    chain_id = args.chain_id
+    if chain_id is None:
+        chain_id = int(EvmRpc(args.rpc, retries=1).call("eth_chainId", []), 16)
+    settings = {"rpc": args.rpc, "chain_id": chain_id, "verify_proofs": args.verify_proofs}
+    if args.confirmations is not None:
+        settings["confirmations"] = args.confirmations
+    addresses = list(args.addresses)
+    addresses += [c.address for c in claimed_addresses(
+        args, lambda c: c.chain == chain.id and c.kind == "address")]
+    addresses = list(dict.fromkeys(addresses))
+    return run(args, Adapter(chain.id, settings), args.block, args.block_hash, assets, addresses)
