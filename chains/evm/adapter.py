@@ -31,6 +31,7 @@ from reserves.verdicts import Status, Verdict, failed, verified
 
 PROOF_CHUNK = 50
 MULTICALL_CHUNK = 300
+MULTICALL_BATCH = 4  # aggregate3 calls per HTTP request: each carries 300 balanceOf
 SLOT_PROBE = range(0, 12)
 
 
@@ -146,7 +147,7 @@ class Adapter(ChainAdapter):
             requests = [("eth_call", [{"to": calls.MULTICALL3, "data": calls.aggregate3(
                 [(contract, bytes.fromhex(calls.balance_of(h)[2:])) for h in chunk])}, tag])
                 for chunk in chunks]
-            for chunk, r in zip(chunks, self.rpc.batch(requests)):
+            for chunk, r in zip(chunks, self.rpc.batch(requests, size=MULTICALL_BATCH)):
                 if r.get("error"):
                     for h in chunk:
                         out[h] = f"multicall failed: {r['error'].get('message')}"
@@ -183,7 +184,8 @@ class Adapter(ChainAdapter):
         state_root = bytes.fromhex(self._block["stateRoot"][2:])
         result: dict[str, str | None] = {}
         if spec.contract is None:
-            responses = self.rpc.batch([("eth_getProof", [h, [], tag]) for h in holders])
+            responses = self.rpc.batch([("eth_getProof", [h, [], tag]) for h in holders],
+                                       size=PROOF_CHUNK)
             for h, r in zip(holders, responses):
                 if r.get("error"):
                     result[h] = f"eth_getProof failed: {r['error'].get('message')}"

@@ -10,32 +10,22 @@ tampered node changes a hash along the path and the walk fails.
 from __future__ import annotations
 
 import rlp
-from trie import HexaryTrie
 
+from chains.evm import mpt
 from chains.hashes import keccak256
 
 EMPTY_TRIE_ROOT = bytes.fromhex("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421")
 
 
-class ProofError(ValueError):
-    pass
-
-
-def _nodes(proof: list) -> tuple:
-    """The proof's RLP-encoded nodes, decoded (the form the trie walker takes)."""
-    try:
-        return tuple(rlp.decode(bytes.fromhex(p[2:] if p.startswith("0x") else p))
-                     for p in proof)
-    except Exception:
-        raise ProofError("a proof node is not RLP-encoded hex") from None
+ProofError = mpt.ProofError
 
 
 def _walk(root: bytes, key: bytes, proof: list) -> bytes:
     try:
-        return HexaryTrie.get_from_proof(root, keccak256(key), _nodes(proof))
-    except Exception as e:  # the trie package raises several unrelated types
-        raise ProofError(f"proof does not lead from the root to the key ({type(e).__name__})") \
-            from None
+        nodes = [bytes.fromhex(p[2:] if p.startswith("0x") else p) for p in proof]
+    except (ValueError, AttributeError):
+        raise ProofError("a proof node is not hex") from None
+    return mpt.get(root, key, nodes)
 
 
 def verify_account(state_root: bytes, address: bytes, proof: list) -> tuple[int, int, bytes,

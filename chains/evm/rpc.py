@@ -83,10 +83,14 @@ class EvmRpc:
                              f"{len(calls)} batched calls")
         return sorted(responses, key=lambda r: r["id"])
 
-    def batch(self, calls: Sequence[tuple[str, list]]) -> list[dict]:
-        """Raw responses ({"result"} or {"error"}), in the order of ``calls``."""
-        chunks = [list(calls[i:i + self.batch_size])
-                  for i in range(0, len(calls), self.batch_size)]
+    def batch(self, calls: Sequence[tuple[str, list]], size: int | None = None) -> list[dict]:
+        """Raw responses ({"result"} or {"error"}), in the order of ``calls``.
+
+        ``size`` caps the calls per HTTP request below ``batch_size`` for heavy calls
+        (nodes refuse oversized request bodies).
+        """
+        size = min(size or self.batch_size, self.batch_size)
+        chunks = [list(calls[i:i + size]) for i in range(0, len(calls), size)]
         if len(chunks) <= 1 or self.concurrency <= 1:
             return [r for c in chunks for r in self._batch(c)]
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:

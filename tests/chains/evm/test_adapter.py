@@ -217,3 +217,42 @@ def test_a_lying_node_is_caught(anvil, world):
     finally:
         proxy.close()
     assert b.amount is None and "differs from eth_getBalance" in b.error
+
+
+def test_our_trie_walker_agrees_with_the_trie_package(anvil, world):
+    """chains.evm.mpt against the reference implementation, on real and tampered proofs."""
+    import rlp
+    from trie import HexaryTrie
+
+    from chains.evm import mpt
+    from chains.evm.address import decode as addr
+    from chains.evm.proofs import mapping_slot
+    from chains.hashes import keccak256
+
+    block = anvil.rpc("eth_getBlockByNumber", [hex(world.block), False])
+    root = bytes.fromhex(block["stateRoot"][2:])
+
+    def reference(root, key, nodes):
+        try:
+            return HexaryTrie.get_from_proof(root, keccak256(key), [rlp.decode(n) for n in nodes])
+        except Exception:
+            return "error"
+
+    def ours(root, key, nodes):
+        try:
+            return mpt.get(root, key, nodes)
+        except mpt.ProofError:
+            return "error"
+
+    cases = []
+    for h in world.holders + [world.usdt.address, "0x" + "77" * 20]:
+        p = anvil.rpc("eth_getProof", [h, ["0x" + mapping_slot(addr(world.holders[0]), 0).hex()],
+                                       hex(world.block)])
+        nodes = [bytes.fromhex(n[2:]) for n in p["accountProof"]]
+        cases.append((root, addr(h), nodes))
+        cases.append((root, addr(h), nodes[:-1]))
+        storage_root = bytes.fromhex(p["storageHash"][2:])
+        s_nodes = [bytes.fromhex(n[2:]) for n in p["storageProof"][0]["proof"]]
+        cases.append((storage_root, mapping_slot(addr(world.holders[0]), 0), s_nodes))
+    for root_, key, nodes in cases:
+        assert ours(root_, key, nodes) == reference(root_, key, nodes)
