@@ -4,4 +4,13 @@ from chains.bitcoin.ownership import MULTISIG_SCHEME, SINGLE_KEY_SCHEMES, check_
 
 SCHEMES = (*SINGLE_KEY_SCHEMES, MULTISIG_SCHEME)
 
-__all__ = ["SCHEMES", "check_address", "verify_ownership"]
+
+def __getattr__(name: str):
+    if name == "Adapter":
+        from chains.bitcoin.adapter import Adapter
+
+        return Adapter
+    raise AttributeError(name)
+
+
+__all__ = ["SCHEMES", "Adapter", "check_address", "verify_ownership"]

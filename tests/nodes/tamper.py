@@ -25,8 +25,10 @@ class TamperingProxy:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                req = urllib.request.Request(upstream, data=body,
-                                             headers={"Content-Type": "application/json"})
+                headers = {"Content-Type": "application/json"}
+                if self.headers.get("Authorization"):
+                    headers["Authorization"] = self.headers["Authorization"]
+                req = urllib.request.Request(upstream, data=body, headers=headers)
                 with urllib.request.urlopen(req) as r:
                     answer = json.loads(r.read())
                 request = json.loads(body)
