@@ -1,8 +1,9 @@
 """Bitcoin family: BTC, LTC, DOGE and BCH ownership proofs (and, with a node, balances)."""
 
-from chains.bitcoin.ownership import MULTISIG_SCHEME, SINGLE_KEY_SCHEMES, check_address, verify_ownership
+from chains.bitcoin.ownership import (BIP322_SCHEMES, MULTISIG_SCHEME, SINGLE_KEY_SCHEMES,
+                                      check_address, verify_ownership)
 
-SCHEMES = (*SINGLE_KEY_SCHEMES, MULTISIG_SCHEME)
+SCHEMES = (*SINGLE_KEY_SCHEMES, MULTISIG_SCHEME, *BIP322_SCHEMES)
 
 
 def __getattr__(name: str):

@@ -29,6 +29,7 @@ from reserves.verdicts import Verdict, failed, unsupported, verified
 
 SINGLE_KEY_SCHEMES = ("bitcoin-signmessage", "bip137")
 MULTISIG_SCHEME = "bitcoin-multisig"
+BIP322_SCHEMES = ("bip322-simple", "bip322-full")
 BIP322_PREFIXES = ("smp", "ful", "pof")
 
 
@@ -71,9 +72,9 @@ def verify_ownership(claim: Claim) -> Verdict:
         except ValueError as e:
             return failed(f"signature {i} is {e}")
     if len(sigs) == 1 and len(sigs[0]) != 65 and not claim.proof.script:
-        if not is_witness_stack(sigs[0]):
+        if not (is_witness_stack(sigs[0]) or _is_transaction(sigs[0])):
             return failed(f"signature is {len(sigs[0])} bytes: neither a 65-byte compact "
-                          "signature nor a BIP-322 witness")
+                          "signature nor a BIP-322 proof")
         return _bip322(claim, dest, params)
     digest = message_digest(params.magic, message)
     if claim.proof.script:
@@ -97,6 +98,16 @@ def is_witness_stack(raw: bytes) -> bool:
             i += size
         return count > 0 and i == len(raw)
     except IndexError:
+        return False
+
+
+def _is_transaction(raw: bytes) -> bool:
+    from chains.bitcoin.tx import TxError, parse
+
+    try:
+        parse(raw)
+        return True
+    except (TxError, ValueError, KeyError, IndexError):
         return False
 
 
@@ -173,9 +184,6 @@ def _verify_multisig(script_hex: str, dest: Destination, sigs: list[bytes],
 
 
 def _bip322(claim: Claim, dest: Destination, params: Params) -> Verdict:
-    try:
-        from chains.bitcoin import bip322
-    except ImportError:
-        return unsupported(f"BIP-322 proofs (needed for this {dest.kind} address or "
-                           "signature form) are not supported yet", "bip322")
+    from chains.bitcoin import bip322
+
     return bip322.verify(claim, dest, params)
