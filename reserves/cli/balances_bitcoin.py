@@ -1,0 +1,75 @@
+"""``reserves balances bitcoin``: confirmed balances at height H, read-only."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from reserves.cli.balances import COMMON_EPILOG, add_common, claimed_addresses, run
+from reserves.errors import UsageError
+
+EPILOG = """\
+credentials: put them in the URL (http://user:pass@host:8332) or name environment
+variables with --rpc-user-env/--rpc-password-env; they are never printed.
+
+examples:
+  reserves balances bitcoin --rpc http://user:pass@127.0.0.1:8332 --network mainnet \\
+      --height 870000 bc1q... 3J98t1...
+  RPC_PASS=... reserves balances bitcoin --rpc http://127.0.0.1:8332 --rpc-user-env RPC_USER \\
+      --rpc-password-env RPC_PASS --network mainnet --height 870000 --claims okx_por.csv --json
+""" + COMMON_EPILOG
+
+
+def register(fsub) -> None:
+    p = fsub.add_parser("bitcoin", help="BTC (and LTC, DOGE, BCH) balances at a height",
+                        description="Read each address's confirmed balance at height H from "
+                                    "a Bitcoin Core-compatible node (JSON-RPC) or an address "
+                                    "index (bcoin REST), without changing anything on the "
+                                    "node. Counted outputs are proven by Merkle proofs "
+                                    "against headers that chain with valid proof of work.",
+                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rpc", required=True, metavar="URL", help="node URL")
+    p.add_argument("--network", required=True,
+                   choices=["mainnet", "testnet", "signet", "regtest"])
+    p.add_argument("--height", required=True, type=int, metavar="H")
+    p.add_argument("--block-hash", metavar="HASH", help="the hash block H must have")
+    p.add_argument("--chain", default="bitcoin",
+                   choices=["bitcoin", "litecoin", "dogecoin", "bitcoin-cash"])
+    p.add_argument("--backend", default="core-rpc", choices=["core-rpc", "bcoin-rest"])
+    p.add_argument("--scan", default="auto", choices=["auto", "forward", "walk-back"],
+                   help="how core-rpc rebuilds the outputs at H (see README)")
+    p.add_argument("--start-height", type=int, default=0,
+                   help="forward scan: first block that can hold a watched output")
+    p.add_argument("--no-proofs", action="store_true",
+                   help="skip the Merkle proofs and header checks")
+    p.add_argument("--address-format", default="core", choices=["core", "bcoin"],
+                   help="bcoin-rest: how the node spells regtest addresses")
+    p.add_argument("--rpc-user-env", metavar="VAR")
+    p.add_argument("--rpc-password-env", metavar="VAR")
+    add_common(p)
+    p.set_defaults(handler=run_bitcoin)
+
+
+def run_bitcoin(args: argparse.Namespace) -> int:
+    from chains.bitcoin.adapter import Adapter
+    from reserves.balances import AssetSpec
+    from reserves.catalog import default_catalog
+
+    chain = default_catalog().chain(args.chain)
+    settings = {"rpc": args.rpc, "network": args.network, "backend": args.backend,
+                "scan": args.scan, "start_height": args.start_height,
+                "address_format": args.address_format}
+    if args.no_proofs or args.backend == "bcoin-rest":
+        settings["verify_proofs"] = False
+    for key, var in (("rpc_user_env", args.rpc_user_env),
+                     ("rpc_password_env", args.rpc_password_env)):
+        if var:
+            if var not in os.environ:
+                raise UsageError(f"environment variable {var} is not set")
+            settings[key] = var
+    addresses = list(args.addresses)
+    addresses += [c.address for c in claimed_addresses(
+        args, lambda c: c.chain == chain.id and c.network == args.network)]
+    addresses = list(dict.fromkeys(addresses))
+    return run(args, Adapter(chain.id, settings), args.height, args.block_hash,
+               [AssetSpec(chain.native, chain.decimals)], addresses)

@@ -1,0 +1,61 @@
+"""reserves balances bitcoin against bcoin: JSON lines, credentials never printed, exit 2."""
+
+import json
+
+import pytest
+
+from reserves.cli import main
+from tests.nodes import free_port
+
+pytestmark = pytest.mark.node
+
+
+def _run(capsys, *args):
+    code = main(["balances", "bitcoin", *map(str, args), "--quiet"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_lines_with_every_field(bcoin, btc_world, capsys):
+    addresses = list(btc_world.addresses.values())
+    code, out, err = _run(capsys, "--rpc", bcoin.url, "--network", "regtest", "--height",
+                          btc_world.height, "--scan", "forward", *addresses, "--json")
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    expected = {btc_world.addresses[k]: v for k, v in btc_world.expected.items()}
+    assert {r["address"]: r["balance"] for r in rows} == expected
+    for r in rows:
+        assert r["height"] == btc_world.height and r["block_hash"] == btc_world.block_hash
+        assert r["asset"] == "BTC" and r["proven"] is True
+    assert "test-api-key" not in out + err
+
+
+def test_credentials_from_the_environment(bcoin, btc_world, capsys, monkeypatch):
+    monkeypatch.setenv("BTC_RPC_USER", "x")
+    monkeypatch.setenv("BTC_RPC_PASS", "test-api-key")
+    url = bcoin.url.replace("x:test-api-key@", "")
+    code, out, err = _run(capsys, "--rpc", url, "--rpc-user-env", "BTC_RPC_USER",
+                          "--rpc-password-env", "BTC_RPC_PASS", "--network", "regtest",
+                          "--height", btc_world.height, "--scan", "forward", "--no-proofs",
+                          btc_world.addresses["p2tr"])
+    assert code == 0, err
+    assert "700000000" not in out and "7 " in out  # the table shows whole BTC
+    assert "test-api-key" not in out + err
+
+
+@pytest.mark.parametrize("args,needle", [
+    (lambda n, w: ["--rpc", n.url, "--network", "regtest", "--height", 10**6, "x"],
+     "behind the snapshot height"),
+    (lambda n, w: ["--rpc", n.url, "--network", "mainnet", "--height", 1, "x"],
+     "the config says mainnet"),
+    (lambda n, w: ["--rpc", f"http://a:b@127.0.0.1:{free_port()}", "--network", "regtest",
+                   "--height", 1, "x"], "unreachable"),
+    (lambda n, w: ["--rpc", n.url.replace("test-api-key", "bad"), "--network", "regtest",
+                   "--height", 1, "x"], "credentials"),
+    (lambda n, w: ["--rpc", n.url, "--network", "regtest", "--height", w.height,
+                   "--block-hash", "00" * 32, "x"], "reorg"),
+])
+def test_operational_errors_exit_2_without_secrets(bcoin, btc_world, capsys, args, needle):
+    code, out, err = _run(capsys, *args(bcoin, btc_world))
+    assert code == 2 and out == "" and needle in err and err.count("\n") == 1
+    assert "test-api-key" not in err
