@@ -60,13 +60,14 @@ def verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
         return False
 
 
+# What is signed, per scheme: a function of the message and the signer's key.
 MESSAGE_FORMS = {
-    "ed25519-raw": lambda m: m,
-    "ed25519-okx-framed": okx_framed,
+    "ed25519-raw": lambda m, key: m,
+    "ed25519-okx-framed": lambda m, key: okx_framed(m),
 }
 
 
-def verify_claim(claim, public_key: bytes, forms: tuple[str, ...] = tuple(MESSAGE_FORMS)):
+def verify_claim(claim, public_key: bytes, forms=None):
     """Verdict for an ed25519 row whose address encodes ``public_key``.
 
     A public key published beside the address (OKX's column) must be the
@@ -75,11 +76,12 @@ def verify_claim(claim, public_key: bytes, forms: tuple[str, ...] = tuple(MESSAG
     from chains.encoding import decode_hex
     from reserves.verdicts import failed, unsupported, verified
 
+    forms = forms if forms is not None else MESSAGE_FORMS
     only = claim.proof.scheme
     if only is not None:
         if only not in forms:
             return unsupported(f"scheme {only!r} is not supported on {claim.chain}", only)
-        forms = (only,)
+        forms = {only: forms[only]}
     published = (claim.proof.script or "").strip()
     if published:
         try:
@@ -97,8 +99,12 @@ def verify_claim(claim, public_key: bytes, forms: tuple[str, ...] = tuple(MESSAG
     except ValueError as e:
         return failed(f"signature 1 is {e}")
     message = (claim.proof.message or "").encode("utf-8")
-    for form in forms:
-        if verify(public_key, MESSAGE_FORMS[form](message), sig):
+    for form, signed_bytes in forms.items():
+        try:
+            data = signed_bytes(message, public_key)
+        except ValueError:
+            continue  # this form cannot carry the message (too long)
+        if verify(public_key, data, sig):
             return verified(form, "ed25519 signature by the address's key")
     return failed(f"ed25519 signature does not verify under {', '.join(forms)} "
                   "(wrong key or wrong message)", only or "")

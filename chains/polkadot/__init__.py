@@ -40,4 +40,4 @@ def verify_ownership(claim: Claim) -> Verdict:
         key = decode(claim.address)
     except ValueError as e:
         return failed(f"address does not decode: {e}")
-    return ed25519.verify_claim(claim, key, SCHEMES)
+    return ed25519.verify_claim(claim, key, {k: ed25519.MESSAGE_FORMS[k] for k in SCHEMES})

@@ -2,4 +2,13 @@
 
 from chains.solana.ownership import SCHEMES, check_address, verify_ownership
 
-__all__ = ["SCHEMES", "check_address", "verify_ownership"]
+
+def __getattr__(name: str):
+    if name == "Adapter":
+        from chains.solana.adapter import Adapter
+
+        return Adapter
+    raise AttributeError(name)
+
+
+__all__ = ["SCHEMES", "Adapter", "check_address", "verify_ownership"]

@@ -12,10 +12,16 @@ from solders.pubkey import Pubkey
 
 from chains import ed25519
 from chains.encoding import b58decode
+from chains.solana import offchain
 from reserves.claims import Claim
 from reserves.verdicts import Verdict, failed
 
-SCHEMES = tuple(ed25519.MESSAGE_FORMS)
+FORMS = {
+    **ed25519.MESSAGE_FORMS,
+    "solana-offchain": lambda m, key: offchain.cli_v0(m),
+    "solana-offchain-full": lambda m, key: offchain.spec_v0(m, key),
+}
+SCHEMES = tuple(FORMS)
 
 
 class AddressError(ValueError):
@@ -48,4 +54,4 @@ def verify_ownership(claim: Claim) -> Verdict:
     if not Pubkey(key).is_on_curve():
         return failed("address is off the ed25519 curve (a program-derived address): "
                       "no key can sign for it")
-    return ed25519.verify_claim(claim, key, SCHEMES)
+    return ed25519.verify_claim(claim, key, FORMS)

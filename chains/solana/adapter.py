@@ -1,0 +1,193 @@
+"""Solana balances at slot S: rebuilt from history, or read now and pinned by context slot.
+
+Solana's RPC has no "balance at slot". Two modes, and each balance records
+which produced it (``method``):
+
+* ``history``: page ``getSignaturesForAddress`` back from the newest
+  transaction to S; the last transaction at or before S gives the balance
+  after it (``postBalances``, or ``postTokenBalances`` for a token account);
+  with none, the first transaction after S gives the balance before it
+  (``preBalances``). A transfer after S never changes the figure. Token
+  balances are read per token account the owner holds (Token and Token-2022
+  programs); accounts closed since S are not found (README).
+* ``context``: read current state with ``minContextSlot = S`` and record the
+  slot the node answered at: a snapshot taken now, not a reconstruction.
+
+Where the node cannot give slot S's block hash (Surfpool returns no blocks),
+the record's block hash is empty and the README says so; nothing is invented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from solana.rpc.commitment import Confirmed, Finalized
+from solana.rpc.models import TokenAccountOpts
+from solders.pubkey import Pubkey
+from solders.signature import Signature
+
+from chains.base import ChainAdapter, Progress
+from chains.solana.ownership import AddressError, decode
+from chains.solana.rpc import SolanaRpc, SolanaRpcError
+from chains.solana.settings import parse
+from reserves.balances import AssetSpec, Balance, BlockRef
+from reserves.errors import NodeMismatchError, SnapshotError
+
+class Adapter(ChainAdapter):
+    family = "solana"
+
+    def __init__(self, chain: str, settings: dict) -> None:
+        super().__init__(chain, settings)
+        self.cfg = parse(chain, settings)
+        self.rpc = SolanaRpc(self.cfg.rpc, self.cfg.timeout, self.cfg.concurrency)
+        self.commitment = Finalized if self.cfg.commitment == "finalized" else Confirmed
+        self.source = f"solana {self.rpc.shown}"
+
+    def close(self) -> None:
+        self.rpc.close()
+
+    # --- the pinned slot -------------------------------------------------------
+
+    def pin(self, height: int, expected_hash: str | None = None) -> BlockRef:
+        final = self.rpc.run("getSlot", lambda c: c.get_slot(self.commitment)).value
+        if height > final:
+            latest = self.rpc.run("getSlot", lambda c: c.get_slot(Confirmed)).value
+            if height > latest:
+                raise SnapshotError(f"slot {height} is in the future: node {self.rpc.shown} "
+                                    f"is at slot {latest}")
+            raise SnapshotError(f"slot {height} is not {self.cfg.commitment} yet (the node's "
+                                f"{self.cfg.commitment} slot is {final})")
+        block_hash = ""
+        try:
+            block = self.rpc.run("getBlock", lambda c: c.get_block(
+                height, max_supported_transaction_version=0, transaction_details=None))
+            if block.value is not None:
+                block_hash = str(block.value.blockhash)
+        except SolanaRpcError:
+            block_hash = ""
+        if expected_hash is not None:
+            if not block_hash:
+                raise SnapshotError(f"node {self.rpc.shown} gives no block for slot {height}, so "
+                                    "the pinned block hash cannot be checked")
+            if block_hash != expected_hash:
+                raise NodeMismatchError(f"slot {height} has block {block_hash}, not the pinned "
+                                        f"{expected_hash}")
+        return BlockRef(self.chain, height, block_hash)
+
+    # --- balances ---------------------------------------------------------------
+
+    def read_balances(self, addresses: Sequence[str], assets: Sequence[AssetSpec],
+                      block: BlockRef, progress: Progress | None = None) -> list[Balance]:
+        keys: dict[str, Pubkey] = {}
+        errors: dict[str, str] = {}
+        for a in addresses:
+            try:
+                keys[a] = Pubkey(decode(a))
+            except AddressError as e:
+                errors[a] = f"address does not decode: {e}"
+        results: dict[tuple[str, str], Balance] = {}
+        for spec in assets:
+            if spec.contract is not None:
+                try:
+                    Pubkey.from_string(spec.contract)
+                except ValueError:
+                    raise SnapshotError(f"mint {spec.contract!r} of {spec.symbol} is not a "
+                                        "Solana address") from None
+            valid = [a for a in addresses if a in keys]
+            read = self.rpc.map("read", lambda c, a, spec=spec: self._one(c, keys[a], spec, block),
+                                valid, progress)
+            for a, (amount, height, method, error) in zip(valid, read):
+                results[(a, spec.symbol)] = Balance(
+                    self.chain, a, spec.symbol, amount, spec.decimals, height,
+                    block.hash if height == block.height else "", self.source, method, None, error)
+            for a in errors:
+                results[(a, spec.symbol)] = Balance(self.chain, a, spec.symbol, None,
+                                                    spec.decimals, block.height, block.hash,
+                                                    self.source, self.cfg.mode, None, errors[a])
+        return [results[(a, s.symbol)] for a in addresses for s in assets]
+
+    async def _one(self, client, owner: Pubkey, spec: AssetSpec, block: BlockRef):
+        """(amount, slot it holds at, method, error) for one owner and asset."""
+        if self.cfg.mode == "context":
+            return await self._context(client, owner, spec, block.height)
+        if spec.contract is None:
+            amount = await self._lamports_at(client, owner, block.height)
+            return amount, block.height, "history", ""
+        mint = Pubkey.from_string(spec.contract)
+        total = 0
+        # Filtering by mint finds the owner's accounts under whichever token program
+        # (Token or Token-2022) owns the mint.
+        accounts = (await client.get_token_accounts_by_owner_json_parsed(
+            owner, TokenAccountOpts(mint=mint), self.commitment)).value
+        for account in accounts:
+            total += await self._token_at(client, account.pubkey, mint, block.height)
+        return total, block.height, "history", ""
+
+    async def _context(self, client, owner: Pubkey, spec: AssetSpec, slot: int):
+        try:
+            if spec.contract is None:
+                r = await SolanaRpc.balance_at_least(client, owner, slot, self.commitment)
+                return r.value, r.context.slot, "context", ""
+            r = await SolanaRpc.token_accounts_at_least(
+                client, owner, Pubkey.from_string(spec.contract), slot, self.commitment)
+            total = sum(int(a.account.data.parsed["info"]["tokenAmount"]["amount"])
+                        for a in r.value)
+            return total, r.context.slot, "context", ""
+        except Exception as e:  # an RPC error for this address only
+            from solana.rpc.core import RPCException
+
+            if isinstance(e, RPCException):
+                return None, slot, "context", f"node error: {e}"
+            raise
+
+    async def _signatures(self, client, address: Pubkey, slot: int):
+        """(last signature at or before ``slot``, first signature after it), paging back."""
+        before: Signature | None = None
+        after = None
+        while True:
+            page = (await client.get_signatures_for_address(
+                address, before=before, limit=self.cfg.page_size,
+                commitment=self.commitment)).value
+            for s in page:
+                if s.slot <= slot:
+                    return s.signature, after
+                after = s.signature
+            if len(page) < self.cfg.page_size:
+                return None, after
+            before = page[-1].signature
+
+    async def _transaction(self, client, signature: Signature):
+        tx = (await client.get_transaction(signature, encoding="json",
+                                           commitment=self.commitment,
+                                           max_supported_transaction_version=0)).value
+        if tx is None or tx.transaction.meta is None:
+            raise NodeMismatchError(f"node {self.rpc.shown} lists transaction {signature} but "
+                                    "cannot return it with its balances")
+        keys = list(tx.transaction.transaction.message.account_keys)
+        loaded = tx.transaction.meta.loaded_addresses
+        if loaded is not None:
+            keys += list(loaded.writable) + list(loaded.readonly)
+        return tx.transaction.meta, [str(k) for k in keys]
+
+    async def _lamports_at(self, client, address: Pubkey, slot: int) -> int:
+        at, after = await self._signatures(client, address, slot)
+        if at is None and after is None:
+            r = await SolanaRpc.balance_at_least(client, address, slot, self.commitment)
+            return r.value  # never in a transaction: its balance has not moved
+        meta, keys = await self._transaction(client, at or after)
+        i = keys.index(str(address))
+        return meta.post_balances[i] if at is not None else meta.pre_balances[i]
+
+    async def _token_at(self, client, account: Pubkey, mint: Pubkey, slot: int) -> int:
+        at, after = await self._signatures(client, account, slot)
+        if at is None and after is None:
+            return 0
+        meta, keys = await self._transaction(client, at or after)
+        i = keys.index(str(account))
+        balances = meta.post_token_balances if at is not None else meta.pre_token_balances
+        for b in balances or []:
+            if b.account_index == i:
+                if b.mint != mint:
+                    raise NodeMismatchError(f"token account {account} holds {b.mint}, not {mint}")
+                return int(b.ui_token_amount.amount)
+        return 0  # not a token account at that point (created later, or closed)

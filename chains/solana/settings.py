@@ -1,0 +1,48 @@
+"""Validated settings of the Solana adapter (one ``[chains.<chain>]`` table)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reserves.errors import ConfigError
+from reserves.urls import check_http_url
+
+KEYS = {"adapter", "rpc", "mode", "commitment", "page_size", "concurrency", "timeout"}
+
+
+@dataclass(frozen=True)
+class SolanaSettings:
+    rpc: str
+    mode: str = "history"
+    commitment: str = "finalized"
+    page_size: int = 1000
+    concurrency: int = 16
+    timeout: float = 30.0
+
+
+def parse(chain: str, raw: dict[str, Any]) -> SolanaSettings:
+    where = f"chains.{chain}"
+    for k in raw:
+        if k not in KEYS:
+            raise ConfigError(f"{where}.{k}: unknown key (allowed: {', '.join(sorted(KEYS))})")
+    rpc = raw.get("rpc")
+    if not isinstance(rpc, str):
+        raise ConfigError(f"{where}.rpc: missing (the node's JSON-RPC URL)")
+    check_http_url(rpc, f"{where}.rpc")
+    mode = raw.get("mode", "history")
+    if mode not in ("history", "context"):
+        raise ConfigError(f"{where}.mode: must be history or context")
+    commitment = raw.get("commitment", "finalized")
+    if commitment not in ("finalized", "confirmed"):
+        raise ConfigError(f"{where}.commitment: must be finalized or confirmed")
+    page = raw.get("page_size", 1000)
+    if not isinstance(page, int) or isinstance(page, bool) or not 1 <= page <= 1000:
+        raise ConfigError(f"{where}.page_size: must be an integer from 1 to 1000")
+    conc = raw.get("concurrency", 16)
+    if not isinstance(conc, int) or isinstance(conc, bool) or conc < 1:
+        raise ConfigError(f"{where}.concurrency: must be a positive integer")
+    timeout = raw.get("timeout", 30)
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        raise ConfigError(f"{where}.timeout: must be a positive number of seconds")
+    return SolanaSettings(rpc, mode, commitment, page, conc, float(timeout))
