@@ -16,7 +16,6 @@ from solders.keypair import Keypair
 from chains.bitcoin.address import Destination, encode, p2wpkh_nested
 from chains.bitcoin.params import params_for
 from chains.bitcoin.signmessage import message_digest
-from chains.ed25519 import okx_framed
 from chains.evm.address import checksummed, from_public_key
 from chains.evm.personal_sign import DIGESTS as EVM_DIGESTS
 from chains.hashes import hash160, sha256
@@ -104,5 +103,8 @@ class Ed25519Key:
         return str(self.keypair.pubkey())
 
     def sign(self, message: str, form: str = "ed25519-raw") -> str:
-        data = message.encode() if form == "ed25519-raw" else okx_framed(message.encode())
+        """Base64 signature over ``message`` framed as scheme ``form`` frames it."""
+        from chains.solana.ownership import FORMS
+
+        data = FORMS[form](message.encode(), bytes(self.keypair.pubkey()))
         return base64.b64encode(bytes(self.keypair.sign_message(data))).decode()

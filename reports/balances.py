@@ -8,14 +8,19 @@ from reserves.balances import Balance, BlockRef
 from reserves.units import format_units
 
 
-def json_lines(balances: list[Balance]) -> str:
+def json_lines(balances: list[Balance], mode: bool = False) -> str:
+    """One object per balance; ``mode`` adds ``mode`` (how the figure was obtained:
+    Solana's history or context) beside ``method``."""
     out = []
     for b in balances:
-        out.append(json.dumps({
+        doc = {
             "chain": b.chain, "address": b.address, "asset": b.asset, "balance": b.amount,
             "decimals": b.decimals, "height": b.height, "block_hash": b.block_hash,
             "source": b.source, "method": b.method, "proven": b.proven, "error": b.error or None,
-        }) + "\n")
+        }
+        if mode:
+            doc["mode"] = b.method
+        out.append(json.dumps(doc) + "\n")
     return "".join(out)
 
 

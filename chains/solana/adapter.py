@@ -13,25 +13,33 @@ which produced it (``method``):
 * ``context``: read current state with ``minContextSlot = S`` and record the
   slot the node answered at: a snapshot taken now, not a reconstruction.
 
-Where the node cannot give slot S's block hash (Surfpool returns no blocks),
-the record's block hash is empty and the README says so; nothing is invented.
+Every figure records the hash of the block at the slot it holds at; a slot
+the node has no block for (skipped, or pruned) cannot be a snapshot, and a
+per-address node error becomes that balance's error, never a zero.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from solana.rpc.commitment import Confirmed, Finalized
+from solana.rpc.core import RPCException
 from solana.rpc.models import TokenAccountOpts
 from solders.pubkey import Pubkey
 from solders.signature import Signature
+from solders.transaction_status import TransactionDetails
 
 from chains.base import ChainAdapter, Progress
 from chains.solana.ownership import AddressError, decode
-from chains.solana.rpc import SolanaRpc, SolanaRpcError
+from chains.solana.rpc import SolanaRpc, SolanaRpcError, is_panic, panic_detail, rpc_detail
 from chains.solana.settings import parse
 from reserves.balances import AssetSpec, Balance, BlockRef
 from reserves.errors import NodeMismatchError, SnapshotError
+
+CONTEXT_BLOCK_WAIT = 5.0
+"""Seconds to wait for the block of a slot a node says it answered at."""
+
 
 class Adapter(ChainAdapter):
     family = "solana"
@@ -57,22 +65,39 @@ class Adapter(ChainAdapter):
                                     f"is at slot {latest}")
             raise SnapshotError(f"slot {height} is not {self.cfg.commitment} yet (the node's "
                                 f"{self.cfg.commitment} slot is {final})")
-        block_hash = ""
+        block_hash, why = self._block_hash(height, self.commitment)
+        if not block_hash:
+            raise SnapshotError(f"node {self.rpc.shown} gives no block for slot {height}{why}: "
+                                "choose a slot with a block the node keeps")
+        if expected_hash is not None and block_hash != expected_hash:
+            raise NodeMismatchError(f"slot {height} has block {block_hash}, not the pinned "
+                                    f"{expected_hash}")
+        return BlockRef(self.chain, height, block_hash)
+
+    def _block_hash(self, slot: int, commitment) -> tuple[str, str]:
+        """(hash of the block at ``slot``, "") or ("", why the node gives none)."""
         try:
             block = self.rpc.run("getBlock", lambda c: c.get_block(
-                height, max_supported_transaction_version=0, transaction_details=None))
-            if block.value is not None:
-                block_hash = str(block.value.blockhash)
-        except SolanaRpcError:
-            block_hash = ""
-        if expected_hash is not None:
-            if not block_hash:
-                raise SnapshotError(f"node {self.rpc.shown} gives no block for slot {height}, so "
-                                    "the pinned block hash cannot be checked")
-            if block_hash != expected_hash:
-                raise NodeMismatchError(f"slot {height} has block {block_hash}, not the pinned "
-                                        f"{expected_hash}")
-        return BlockRef(self.chain, height, block_hash)
+                slot, max_supported_transaction_version=0,
+                transaction_details=TransactionDetails.None_, rewards=False,
+                commitment=commitment)).value
+        except SolanaRpcError as e:
+            return "", f" ({e.detail})"
+        return (str(block.blockhash), "") if block is not None else ("", "")
+
+    def _context_hash(self, slot: int) -> tuple[str, str]:
+        """The block a context-mode answer was read at. Some nodes (Surfpool) answer
+        from their newest bank whatever the commitment asked, so its block may
+        appear only a moment later: wait for it a little, then give up."""
+        deadline = time.monotonic() + CONTEXT_BLOCK_WAIT
+        while True:
+            for commitment in dict.fromkeys((self.commitment, Confirmed)):
+                block_hash, why = self._block_hash(slot, commitment)
+                if block_hash:
+                    return block_hash, ""
+            if time.monotonic() > deadline:
+                return "", f"node gives no block for the slot it answered at ({slot}){why}"
+            time.sleep(0.1)
 
     # --- balances ---------------------------------------------------------------
 
@@ -85,7 +110,6 @@ class Adapter(ChainAdapter):
                 keys[a] = Pubkey(decode(a))
             except AddressError as e:
                 errors[a] = f"address does not decode: {e}"
-        results: dict[tuple[str, str], Balance] = {}
         for spec in assets:
             if spec.contract is not None:
                 try:
@@ -93,18 +117,41 @@ class Adapter(ChainAdapter):
                 except ValueError:
                     raise SnapshotError(f"mint {spec.contract!r} of {spec.symbol} is not a "
                                         "Solana address") from None
-            valid = [a for a in addresses if a in keys]
-            read = self.rpc.map("read", lambda c, a, spec=spec: self._one(c, keys[a], spec, block),
-                                valid, progress)
-            for a, (amount, height, method, error) in zip(valid, read):
-                results[(a, spec.symbol)] = Balance(
-                    self.chain, a, spec.symbol, amount, spec.decimals, height,
-                    block.hash if height == block.height else "", self.source, method, None, error)
-            for a in errors:
+        valid = [a for a in addresses if a in keys]
+        jobs = [(a, spec) for a in valid for spec in assets]
+        read = self.rpc.map("read", lambda c, job: self._safe_one(c, keys[job[0]], job[1],
+                                                                  block), jobs, progress)
+        hashes = {block.height: (block.hash, "")}
+        for _, height, _, error in read:
+            if not error and height not in hashes:
+                hashes[height] = self._context_hash(height)
+        results: dict[tuple[str, str], Balance] = {}
+        for (a, spec), (amount, height, method, error) in zip(jobs, read):
+            block_hash, missing = hashes.get(height, ("", ""))
+            if missing and not error:
+                amount, error = None, missing  # a figure with no block to pin it is not evidence
+            results[(a, spec.symbol)] = Balance(
+                self.chain, a, spec.symbol, amount, spec.decimals, height, block_hash,
+                self.source, method, None, error)
+        for a, error in errors.items():
+            for spec in assets:
                 results[(a, spec.symbol)] = Balance(self.chain, a, spec.symbol, None,
                                                     spec.decimals, block.height, block.hash,
-                                                    self.source, self.cfg.mode, None, errors[a])
+                                                    self.source, self.cfg.mode, None, error)
         return [results[(a, s.symbol)] for a in addresses for s in assets]
+
+    async def _safe_one(self, client, owner: Pubkey, spec: AssetSpec, block: BlockRef):
+        """``_one``, with a node error about this address kept as its balance's error."""
+        try:
+            return await self._one(client, owner, spec, block)
+        except RPCException as e:
+            return None, block.height, self.cfg.mode, f"node error: {rpc_detail(e)}"
+        except NodeMismatchError as e:
+            return None, block.height, self.cfg.mode, str(e)
+        except BaseException as e:
+            if is_panic(e):
+                return None, block.height, self.cfg.mode, f"node error: {panic_detail(e)}"
+            raise
 
     async def _one(self, client, owner: Pubkey, spec: AssetSpec, block: BlockRef):
         """(amount, slot it holds at, method, error) for one owner and asset."""
@@ -120,25 +167,18 @@ class Adapter(ChainAdapter):
         accounts = (await client.get_token_accounts_by_owner_json_parsed(
             owner, TokenAccountOpts(mint=mint), self.commitment)).value
         for account in accounts:
-            total += await self._token_at(client, account.pubkey, mint, block.height)
+            total += await self._token_at(client, account.pubkey, owner, mint, block.height)
         return total, block.height, "history", ""
 
     async def _context(self, client, owner: Pubkey, spec: AssetSpec, slot: int):
-        try:
-            if spec.contract is None:
-                r = await SolanaRpc.balance_at_least(client, owner, slot, self.commitment)
-                return r.value, r.context.slot, "context", ""
-            r = await SolanaRpc.token_accounts_at_least(
-                client, owner, Pubkey.from_string(spec.contract), slot, self.commitment)
-            total = sum(int(a.account.data.parsed["info"]["tokenAmount"]["amount"])
-                        for a in r.value)
-            return total, r.context.slot, "context", ""
-        except Exception as e:  # an RPC error for this address only
-            from solana.rpc.core import RPCException
-
-            if isinstance(e, RPCException):
-                return None, slot, "context", f"node error: {e}"
-            raise
+        if spec.contract is None:
+            r = await SolanaRpc.balance_at_least(client, owner, slot, self.commitment)
+            return r.value, r.context.slot, "context", ""
+        r = await SolanaRpc.token_accounts_at_least(
+            client, owner, Pubkey.from_string(spec.contract), slot, self.commitment)
+        total = sum(int(a.account.data.parsed["info"]["tokenAmount"]["amount"])
+                    for a in r.value)
+        return total, r.context.slot, "context", ""
 
     async def _signatures(self, client, address: Pubkey, slot: int):
         """(last signature at or before ``slot``, first signature after it), paging back."""
@@ -178,7 +218,8 @@ class Adapter(ChainAdapter):
         i = keys.index(str(address))
         return meta.post_balances[i] if at is not None else meta.pre_balances[i]
 
-    async def _token_at(self, client, account: Pubkey, mint: Pubkey, slot: int) -> int:
+    async def _token_at(self, client, account: Pubkey, owner: Pubkey, mint: Pubkey,
+                        slot: int) -> int:
         at, after = await self._signatures(client, account, slot)
         if at is None and after is None:
             return 0
@@ -189,5 +230,7 @@ class Adapter(ChainAdapter):
             if b.account_index == i:
                 if b.mint != mint:
                     raise NodeMismatchError(f"token account {account} holds {b.mint}, not {mint}")
+                if b.owner is not None and str(b.owner) != str(owner):
+                    return 0  # the account was someone else's at S (its owner changed since)
                 return int(b.ui_token_amount.amount)
         return 0  # not a token account at that point (created later, or closed)

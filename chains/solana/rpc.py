@@ -29,18 +29,39 @@ from solders.rpc.config import RpcAccountInfoConfig, RpcContextConfig, RpcTokenA
 from solders.rpc.requests import GetBalance, GetTokenAccountsByOwner
 from solders.rpc.responses import GetBalanceResp, GetTokenAccountsByOwnerJsonParsedResp
 
-from reserves.errors import ChainError, NodeUnavailableError
+from reserves.errors import ChainError, NodeMismatchError, NodeUnavailableError
 from reserves.urls import redact
 
 T = TypeVar("T")
 
 
+def rpc_detail(error: RPCException) -> str:
+    """The node's own words for a JSON-RPC error (solders keeps the message, and the
+    code only where it has no typed error for it)."""
+    inner = error.args[0] if error.args else error
+    code, message = getattr(inner, "code", None), getattr(inner, "message", None)
+    if message is None and isinstance(inner, dict):
+        code, message = inner.get("code"), inner.get("message")
+    if message is None:
+        return str(inner)
+    return f"{code}: {message}" if code is not None else str(message)
+
+
+def is_panic(error: BaseException) -> bool:
+    """solders raises a Rust panic (a BaseException) on an answer it cannot parse."""
+    return type(error).__name__ == "PanicException"
+
+
+def panic_detail(error: BaseException) -> str:
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return f"unreadable answer ({text[:160]})"
+
+
 class SolanaRpcError(ChainError):
-    def __init__(self, method: str, error: Any) -> None:
+    def __init__(self, method: str, error: RPCException) -> None:
         self.error = error
-        code = getattr(getattr(error, "args", [None])[0], "code", None)
-        self.code = code
-        super().__init__(f"{method} failed: {error}")
+        self.detail = rpc_detail(error)
+        super().__init__(f"{method} failed: {self.detail}")
 
 
 class SolanaRpc:
@@ -73,6 +94,11 @@ class SolanaRpc:
         except (OSError, asyncio.TimeoutError) as e:
             raise NodeUnavailableError(f"node {self.shown} is unreachable "
                                        f"({type(e).__name__})") from None
+        except BaseException as e:
+            if is_panic(e):
+                raise NodeMismatchError(f"{method}: node {self.shown} gave an "
+                                        f"{panic_detail(e)}") from None
+            raise
 
     def run(self, method: str, make: Callable[[AsyncClient], Awaitable[T]]) -> T:
         return self._loop.run_until_complete(self._guard(method, make(self._client)))

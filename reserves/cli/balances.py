@@ -59,7 +59,8 @@ def claimed_addresses(args: argparse.Namespace, keep) -> list:
 
 
 def run(args: argparse.Namespace, adapter, height: int, block_hash: str | None, assets,
-        addresses: list[str]) -> int:
+        addresses: list[str], mode: bool = False) -> int:
+    """Pin, read and print; ``mode`` adds each figure's ``mode`` to the JSON lines."""
     from reports import balances as render
     from reserves.errors import UsageError
     from reserves.progress import Progress
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace, adapter, height: int, block_hash: str | None, 
         with Progress("balances", len(addresses) * len(assets), enabled=not args.quiet) as bar:
             balances = adapter.read_balances(addresses, assets, block, bar)
     if args.json:
-        sys.stdout.write(render.json_lines(balances))
+        sys.stdout.write(render.json_lines(balances, mode=mode))
     else:
         print(render.table(block, balances))
     return 1 if any(b.amount is None for b in balances) else 0
