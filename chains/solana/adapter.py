@@ -20,6 +20,7 @@ per-address node error becomes that balance's error, never a zero.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 
@@ -50,6 +51,9 @@ class Adapter(ChainAdapter):
         self.rpc = SolanaRpc(self.cfg.rpc, self.cfg.timeout, self.cfg.concurrency)
         self.commitment = Finalized if self.cfg.commitment == "finalized" else Confirmed
         self.source = f"solana {self.rpc.shown}"
+        # One transaction often moves both an owner's SOL and its token accounts:
+        # ask for each once (futures, so concurrent readers share one request).
+        self._transactions: dict[str, asyncio.Future] = {}
 
     def close(self) -> None:
         self.rpc.close()
@@ -197,6 +201,16 @@ class Adapter(ChainAdapter):
             before = page[-1].signature
 
     async def _transaction(self, client, signature: Signature):
+        key = str(signature)
+        if key not in self._transactions:
+            self._transactions[key] = asyncio.ensure_future(self._fetch(client, signature))
+        try:
+            return await asyncio.shield(self._transactions[key])
+        except BaseException:
+            self._transactions.pop(key, None)  # an error is this caller's, not cached
+            raise
+
+    async def _fetch(self, client, signature: Signature):
         tx = (await client.get_transaction(signature, encoding="json",
                                            commitment=self.commitment,
                                            max_supported_transaction_version=0)).value

@@ -104,6 +104,7 @@ class Recorder:
             self._auth = "Basic " + base64.b64encode(raw).decode()
         self._timeout = timeout
         self._lock = threading.Lock()
+        self._local = threading.local()
         self.log: list[dict] = []
         self._server = _Server(self._handler()).start()
 
@@ -113,24 +114,51 @@ class Recorder:
 
     def _forward(self, method: str, path: str, body: bytes, headers: dict) -> tuple[int, str,
                                                                                      bytes]:
-        cls = http.client.HTTPSConnection if self._scheme == "https" else \
-            http.client.HTTPConnection
-        conn = cls(self._host, self._port, timeout=self._timeout)
-        try:
-            out = {"Content-Type": headers.get("Content-Type", "application/json")}
-            auth = headers.get("Authorization") or self._auth
-            if auth:
-                out["Authorization"] = auth
-            conn.request(method, self._base_path + path, body=body or None, headers=out)
-            resp = conn.getresponse()
-            return resp.status, resp.getheader("Content-Type", ""), resp.read()
-        finally:
+        out = {"Content-Type": headers.get("Content-Type", "application/json")}
+        auth = headers.get("Authorization") or self._auth
+        if auth:
+            out["Authorization"] = auth
+        for attempt in (0, 1):
+            conn = self._connection()
+            try:
+                conn.request(method, self._base_path + path, body=body or None, headers=out)
+                resp = conn.getresponse()
+                data = resp.read()
+                if resp.will_close:
+                    self._drop()
+                return resp.status, resp.getheader("Content-Type", ""), data
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                self._drop()  # a kept-alive connection the node closed: once more, afresh
+                if attempt:
+                    raise
+            except BaseException:
+                self._drop()
+                raise
+        raise AssertionError("unreachable")
+
+    def _connection(self) -> http.client.HTTPConnection:
+        """This thread's kept-alive connection to the node (one per client connection)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            cls = http.client.HTTPSConnection if self._scheme == "https" else \
+                http.client.HTTPConnection
+            conn = self._local.conn = cls(self._host, self._port, timeout=self._timeout)
+        return conn
+
+    def _drop(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
             conn.close()
+            self._local.conn = None
 
     def _handler(self):
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep connections alive: clients send many requests
+            wbufsize = -1                   # headers and body leave in one segment ...
+            disable_nagle_algorithm = True  # ... at once, not after a delayed ACK
+
             def log_message(self, *args: Any) -> None:
                 pass
 
@@ -194,6 +222,10 @@ class Replayer:
         replayer = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep connections alive: clients send many requests
+            wbufsize = -1                   # headers and body leave in one segment ...
+            disable_nagle_algorithm = True  # ... at once, not after a delayed ACK
+
             def log_message(self, *args: Any) -> None:
                 pass
 
