@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from reserves.errors import ConfigError
 
 
+_SECRET_SEGMENT = re.compile(r"[A-Za-z0-9_-]{16,}")
+
+
 def redact(url: str) -> str:
-    """``url`` with any user:password removed, safe to print, log or record."""
+    """``url`` safe to print, log or record: no user:password, no query values, and no
+    path segment that looks like an API key (16 or more letters and digits, a digit
+    among them), as providers put keys in the path (``/v3/KEY``) or the query."""
     parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
     host = parts.hostname or ""
     if parts.port:
         host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    if parts.hostname and ":" in parts.hostname:
+        host = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
+    path = "/".join("***" if _SECRET_SEGMENT.fullmatch(seg) and any(c.isdigit() for c in seg)
+                    else seg for seg in parts.path.split("/"))
+    query = "&".join(f"{pair.partition('=')[0]}=***" if "=" in pair else "***"
+                     for pair in parts.query.split("&")) if parts.query else ""
+    if parts.username is None and parts.password is None and path == parts.path \
+            and query == parts.query:
+        return url
+    return urlunsplit((parts.scheme, host, path, query, ""))
 
 
 def check_http_url(url: str, key: str) -> str:
