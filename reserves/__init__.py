@@ -17,9 +17,11 @@ __version__ = "0.1.0"
 def __getattr__(name: str):
     # Imported on first use: `reserves` itself stays light for the CLI.
     if name == "audit":
-        from reserves.audit import audit
+        # The module, callable as the API function (see reserves/audit.py): importing
+        # it makes it the package's ``audit`` attribute anyway.
+        import importlib
 
-        return audit
+        return importlib.import_module("reserves.audit")
     if name == "AuditResult":
         from reserves.result import AuditResult
 

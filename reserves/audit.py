@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
+import types
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import chains
 from reserves.balances import AssetSpec, Balance, BlockRef
@@ -39,6 +42,23 @@ URL_KEYS = ("rpc",)
 
 def _is_url_key(key: str) -> bool:
     return key in URL_KEYS or key.endswith("_url")
+
+
+def _client_url(proxy_url: str, upstream: str, placeholder: bool) -> str:
+    """The URL an adapter is given for its local proxy. Some clients insist on
+    credentials in the URL (python-bitcoinrpc), so the proxy URL carries the
+    upstream's user:password (the recorder forwards the client's Authorization
+    header to the node; headers are never recorded), or on replay, when the
+    config took them from the environment, a placeholder the replayer ignores."""
+    parts = urlsplit(upstream)
+    if parts.username is not None or parts.password is not None:
+        userinfo = parts.netloc.rpartition("@")[0]
+    elif placeholder:
+        userinfo = "replay:replay"
+    else:
+        return proxy_url
+    p = urlsplit(proxy_url)
+    return urlunsplit((p.scheme, f"{userinfo}@{p.netloc}", p.path, p.query, p.fragment))
 
 
 @dataclasses.dataclass
@@ -166,13 +186,15 @@ def _run_chain(cfg: Config, chain_id: str, claims: list[Claim], verdicts: list[V
     if not upstream:
         raise ConfigError(f"chains.{chain_id}.rpc: missing (the node to read balances from)")
     proxies: dict[str, Any] = {}
+    env_credentials = any(k.endswith("_env") for k in settings)
     try:
         for key, url in upstream.items():
             if recorded is None:
                 proxies[key] = Recorder(url)
             else:
                 proxies[key] = Replayer([e for e in recorded if e.get("setting", "rpc") == key])
-            settings[key] = proxies[key].url
+            settings[key] = _client_url(proxies[key].url, url,
+                                        recorded is not None and env_credentials)
         if recorded is not None:
             settings = {k: v for k, v in settings.items() if not k.endswith("_env")}
         source = f"{family} " + " ".join(redact(u) for u in upstream.values())
@@ -285,3 +307,15 @@ def verdict_lines(run: Run) -> bytes:
                               sort_keys=True, ensure_ascii=False))
     return ("\n".join(out) + "\n").encode("utf-8")
 
+
+
+class _CallableModule(types.ModuleType):
+    """``reserves.audit`` names both this module and the API function, and once the
+    module is imported the package attribute is the module: calling it runs
+    ``audit``, so ``reserves.audit("config.toml")`` works however it was reached."""
+
+    def __call__(self, config: Config | str | Path, quiet: bool = True) -> AuditResult:
+        return audit(config, quiet=quiet)
+
+
+sys.modules[__name__].__class__ = _CallableModule
