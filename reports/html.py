@@ -98,10 +98,10 @@ def render(result: AuditResult) -> str:
                          e(c["binding"] or ""), e(c["status"])], {1, 2, 3, 4, 5, 6, 7}))
     out.append("</table>")
     out.append('<h2>Findings</h2><table id="findings"><tr><th>severity</th><th>kind</th>'
-               "<th>subject</th><th>message</th></tr>")
+               "<th>subject</th><th>message</th><th>id</th></tr>")
     for f in result.finding_list:
         out.append(_row([f'<span class="{f.severity.label}">{f.severity.label}</span>',
-                         e(f.kind), e(f.subject), e(f.message)]))
+                         e(f.kind), e(f.subject), e(f.message), e(f.id)]))
     out.append("</table>")
     out.append('<h2>Addresses</h2><table id="addresses"><tr><th>chain</th><th>asset</th>'
                "<th>address</th><th>claimed</th><th>observed</th><th>verdict</th>"
