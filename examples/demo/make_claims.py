@@ -4,7 +4,12 @@ Every key is derived from the seed "reserves-demo", so running this again
 writes the same bytes. The file mixes what an auditor meets in practice:
 proven rows on every supported family, a 2-of-3 multisig, a contract wallet
 whose owners signed, rows without a signature, one signed by the wrong key
-and one over another message.
+and one over another message. USDT is held on three chains (Ethereum, Tron,
+Solana).
+
+The contract wallet is a SafeLike (tests/contracts) deployed by key 13 as its
+first transaction, so its address is known before any chain exists and the
+demo world (examples/demo/world.py) deploys it at exactly this address.
 
 Usage: .venv/bin/python examples/demo/make_claims.py
 """
@@ -18,6 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+import rlp  # noqa: E402
+
+from chains.evm.address import checksummed  # noqa: E402
+from chains.hashes import keccak256  # noqa: E402
 from chains.signers import (Ed25519Key, Secp256k1Key, multisig_address,  # noqa: E402
                             multisig_script, secret)
 
@@ -29,6 +38,21 @@ HEADER = ("chain,network,asset,address,amount,decimals,height,message,scheme,sig
 
 def key(i: int) -> Secp256k1Key:
     return Secp256k1Key(secret(SEED, i))
+
+
+def create_address(sender: str, nonce: int) -> str:
+    """The address of the contract ``sender`` creates with its ``nonce``-th transaction."""
+    raw = keccak256(rlp.encode([bytes.fromhex(sender[2:]), nonce]))[12:]
+    return checksummed(raw)
+
+
+def safe_deployer() -> Secp256k1Key:
+    return key(13)
+
+
+def safe_address() -> str:
+    """The demo contract wallet: the deployer's first contract (nonce 0)."""
+    return create_address(safe_deployer().evm_address(), 0)
 
 
 def rows() -> list[str]:
@@ -60,7 +84,7 @@ def rows() -> list[str]:
     add("ethereum", "mainnet", "USDT", eth.evm_address(), 3_000_000 * 10**6, 6,
         [eth.evm_sign(MESSAGE, "eip191-text")])
     owners = [key(11), key(12)]
-    safe = "0x" + secret(SEED, 13)[:20].hex()
+    safe = safe_address()
     add("ethereum", "mainnet", "ETH", safe, 40 * 10**18, 18,
         [o.evm_sign(MESSAGE, "eip191-text") for o in owners], owners=[o.evm_address()
                                                                      for o in owners])
@@ -79,6 +103,7 @@ def rows() -> list[str]:
     sol = Ed25519Key(secret(SEED, 30))
     add("solana", "mainnet", "SOL", sol.address, 9000 * 10**9, 9, [sol.sign(MESSAGE)])
     add("solana", "mainnet", "SOL", Ed25519Key(secret(SEED, 31)).address, 1000 * 10**9, 9)
+    add("solana", "mainnet", "USDT", sol.address, 1_500_000 * 10**6, 6, [sol.sign(MESSAGE)])
     return out
 
 
