@@ -308,7 +308,6 @@ def verdict_lines(run: Run) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
-
 class _CallableModule(types.ModuleType):
     """``reserves.audit`` names both this module and the API function, and once the
     module is imported the package attribute is the module: calling it runs
