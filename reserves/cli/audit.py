@@ -52,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description=REPLAY_DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog="exit status: as for audit; 2 when the bundle was tampered with."
-                              "\n\nexample:\n  reserves replay examples/demo/bundle --out out")
+                              "\n\nexample:\n"
+                              "  reserves replay examples/demo/audit/bundle --out out/demo")
     r.add_argument("bundle", metavar="BUNDLE", help="a bundle folder (out/bundle)")
     r.add_argument("--out", metavar="DIR", default="replay-out",
                    help="output folder (default: replay-out)")
