@@ -14,8 +14,11 @@ from pathlib import Path
 
 import reports
 from reports import json_report
-from reserves.audit import Run, verdict_lines
+from reserves.audit import Run, _is_url_key, verdict_lines
+from reserves.config import Config
+from reserves.errors import ConfigError
 from reserves.evidence.bundle import BundleWriter
+from reserves.urls import redact
 
 BUNDLE = "bundle"
 
@@ -24,12 +27,33 @@ def _safe_name(index: int, name: str) -> str:
     return f"{index}-{Path(name).name}"
 
 
+def bundle_config_text(cfg: Config) -> bytes:
+    """The config file as given, with every node URL redacted (user:password, API keys in
+    the path or query): a bundle is meant to be shared. Replay never uses these URLs."""
+    data = cfg.path.read_bytes()
+    for chain_id, settings in sorted(cfg.chains.items()):
+        for key, url in sorted(settings.items()):
+            if not (_is_url_key(key) and isinstance(url, str)) or redact(url) == url:
+                continue
+            found = False
+            for quote in ('"', "'"):
+                literal = f"{quote}{url}{quote}".encode("utf-8")
+                if literal in data:
+                    data = data.replace(literal, f"{quote}{redact(url)}{quote}".encode("utf-8"))
+                    found = True
+            if not found:  # escaped in the TOML: it cannot be removed safely, so refuse
+                raise ConfigError(f"chains.{chain_id}.{key}: write the URL as a plain TOML "
+                                  "string (no escapes) so its credentials can be kept out of "
+                                  "the evidence bundle")
+    return data
+
+
 def write_bundle(run: Run, folder: Path, inputs: dict[str, Path] | None = None) -> None:
     """Seal ``run``'s evidence into ``folder``. ``inputs`` maps config names to the
     files actually read (the bundle copies, on replay)."""
     inputs = inputs or {}
     bundle = BundleWriter(folder)
-    bundle.add_file("config.toml", run.config.path)
+    bundle.add_bytes("config.toml", bundle_config_text(run.config))
     mapping = {}
     for i, src in enumerate(run.config.claims):
         rel = f"inputs/claims/{_safe_name(i, src.name)}"

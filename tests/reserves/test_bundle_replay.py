@@ -105,3 +105,35 @@ def test_failed_run_keeps_the_previous_output(audited, tmp_path, capsys):
     assert main(["audit", str(bad), "--out", str(out), "--quiet"]) == 2
     assert "missing.csv: no such file" in capsys.readouterr().err
     assert _tree(out) == before
+
+
+def test_node_credentials_stay_out_of_the_bundle_config(tmp_path):
+    """The bundle is meant to be shared: its config.toml has every node URL redacted
+    (user:password, an API key in the path or query) and still loads for replay."""
+    from reserves.config import load_config
+    from reserves.errors import ConfigError
+    from reserves.outputs import bundle_config_text
+
+    secret_url = "https://alice:hunter2@eth.example/v2/abcdef0123456789abcdef?key=s3cr3tvalue"
+    text = CONFIG + f"""
+[snapshot.ethereum]
+height = 5
+[chains.ethereum]
+adapter = "evm"
+rpc = "{secret_url}"   # the same URL once more: '{secret_url}'
+chain_id = 1
+"""
+    (tmp_path / "config.toml").write_text(text)
+    out = bundle_config_text(load_config(tmp_path / "config.toml"))
+    for secret in (b"alice", b"hunter2", b"abcdef0123456789abcdef", b"s3cr3tvalue"):
+        assert secret not in out
+    (tmp_path / "bundle.toml").write_bytes(out)
+    again = load_config(tmp_path / "bundle.toml")
+    assert again.chains["ethereum"]["rpc"] == "https://eth.example/v2/***?key=***"
+    assert bundle_config_text(again) == out  # redacting twice changes nothing: replay is stable
+
+    escaped = text.replace(f'rpc = "{secret_url}"',
+                           'rpc = "https://alice:hunter2@eth\\u002Eexample/"')
+    (tmp_path / "escaped.toml").write_text(escaped.replace(f"'{secret_url}'", ""))
+    with pytest.raises(ConfigError, match="chains.ethereum.rpc: write the URL as a plain"):
+        bundle_config_text(load_config(tmp_path / "escaped.toml"))
