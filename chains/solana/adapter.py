@@ -171,7 +171,8 @@ class Adapter(ChainAdapter):
         accounts = (await client.get_token_accounts_by_owner_json_parsed(
             owner, TokenAccountOpts(mint=mint), self.commitment)).value
         for account in accounts:
-            total += await self._token_at(client, account.pubkey, owner, mint, block.height)
+            now = int(account.account.data.parsed["info"]["tokenAmount"]["amount"])
+            total += await self._token_at(client, account.pubkey, owner, mint, block.height, now)
         return total, block.height, "history", ""
 
     async def _context(self, client, owner: Pubkey, spec: AssetSpec, slot: int):
@@ -233,10 +234,10 @@ class Adapter(ChainAdapter):
         return meta.post_balances[i] if at is not None else meta.pre_balances[i]
 
     async def _token_at(self, client, account: Pubkey, owner: Pubkey, mint: Pubkey,
-                        slot: int) -> int:
+                        slot: int, now: int) -> int:
         at, after = await self._signatures(client, account, slot)
         if at is None and after is None:
-            return 0
+            return now  # no transaction the node keeps touched it: unchanged since S
         meta, keys = await self._transaction(client, at or after)
         i = keys.index(str(account))
         balances = meta.post_token_balances if at is not None else meta.pre_token_balances

@@ -35,6 +35,8 @@ def test_history_mode_at_s(surfnet, sol_world, page_size):
         assert b.error == "" and b.method == "history", b
         assert b.amount == sol_world.expected[(b.address, b.asset)], b
         assert b.height == sol_world.slot and b.block_hash == block.hash
+    with Adapter("solana", {"rpc": surfnet.url}) as a:
+        assert a.pin(sol_world.slot, block.hash) == block  # the right pin is accepted
 
 
 def test_context_mode_records_the_slot_it_read_at(surfnet, sol_world):

@@ -55,6 +55,16 @@ class _Chain:
         self.run(self.client.confirm_transaction(sig, Confirmed))
         return self.run(self.client.get_signature_statuses([sig])).value[0].slot
 
+    def cheat(self, method: str, params: list) -> None:
+        """A Surfpool cheat code (state set without a transaction)."""
+        import requests
+
+        answer = requests.post(self.node.url, json={"jsonrpc": "2.0", "id": 1,
+                                                    "method": method, "params": params},
+                               timeout=30).json()
+        if "error" in answer:
+            raise RuntimeError(f"{method}: {answer['error']}")
+
     def close(self) -> None:
         self.run(self.client.close())
         self.loop.close()
@@ -77,7 +87,7 @@ def build(node) -> World:
     try:
         w = World(node)
         payer = node.payer.pubkey()
-        holders = [Keypair.from_seed(secret("sol-holder", i)) for i in range(4)]
+        holders = [Keypair.from_seed(secret("sol-holder", i)) for i in range(5)]
         w.holders = [str(h.pubkey()) for h in holders]
         mint = _mint(chain, TOKEN_PROGRAM_ID, 6)
         m22 = _mint(chain, TOKEN_2022_PROGRAM_ID, 9)
@@ -107,6 +117,11 @@ def build(node) -> World:
         mint_to(h[0], 1_000_000_000)
         mint_to(h[1], 2_000_000_000)
         mint_to(h[2], 5 * 10**9, m22, TOKEN_2022_PROGRAM_ID)
+        # Holder 4 is an old, quiet account whose history the node does not keep: its
+        # state is set directly (Surfpool cheat codes), with no transaction behind it.
+        quiet = str(h[4])
+        chain.cheat("surfnet_setAccount", [quiet, {"lamports": 123_456_789}])
+        chain.cheat("surfnet_setTokenAccount", [quiet, w.mint, {"amount": 4242}])
         w.slot = chain.send([spl.transfer(TokenTransferParams(
             program_id=TOKEN_PROGRAM_ID, source=ata[(h[0], TOKEN_PROGRAM_ID)],
             dest=ata[(h[1], TOKEN_PROGRAM_ID)], owner=h[0], amount=100_000_000))], [holders[0]])
@@ -116,7 +131,8 @@ def build(node) -> World:
             (w.holders[0], "TOK"): 900_000_000, (w.holders[1], "TOK"): 2_100_000_000,
             (w.holders[2], "TOK"): 0, (w.holders[3], "TOK"): 0,
             (w.holders[0], "T22"): 0, (w.holders[1], "T22"): 0,
-            (w.holders[2], "T22"): 5 * 10**9, (w.holders[3], "T22"): 0}
+            (w.holders[2], "T22"): 5 * 10**9, (w.holders[3], "T22"): 0,
+            (quiet, "SOL"): 123_456_789, (quiet, "TOK"): 4242, (quiet, "T22"): 0}
         # After S: more history, enough signatures on holder 0 to need several pages.
         while chain.run(chain.client.get_slot(Confirmed)).value <= w.slot:
             time.sleep(0.05)
