@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 import types
 from collections import defaultdict
@@ -171,6 +172,28 @@ def _assets_for(cfg: Config, chain_id: str, claims: list[Claim]) -> tuple[list[A
     return sorted(specs.values(), key=lambda s: s.symbol), unreadable
 
 
+def _url_from_env(chain_id: str, settings: dict[str, Any], live: bool) -> dict[str, str]:
+    """Resolve ``rpc_env`` (the node URL, API key and all, held in an environment
+    variable) into ``settings["rpc"]``; return how to show it: the variable's name,
+    the same live and on replay, so the URL is never printed or recorded."""
+    if "rpc_env" not in settings:
+        return {}
+    where = f"chains.{chain_id}.rpc_env"
+    var = settings.pop("rpc_env")
+    if "rpc" in settings:
+        raise ConfigError(f"{where}: give rpc or rpc_env, not both")
+    if not isinstance(var, str) or not var:
+        raise ConfigError(f"{where}: must name an environment variable")
+    if live:
+        url = os.environ.get(var, "").strip()
+        if not url:
+            raise ConfigError(f"{where}: environment variable {var} is not set")
+        settings["rpc"] = url
+    else:
+        settings["rpc"] = "http://replay.invalid/"  # never reached: the bundle answers
+    return {"rpc": f"${var}"}
+
+
 def _run_chain(cfg: Config, chain_id: str, claims: list[Claim], verdicts: list[Verdict],
                balances: dict[tuple, Balance], quiet: bool,
                recorded: list[dict] | None) -> dict[str, Any]:
@@ -182,11 +205,13 @@ def _run_chain(cfg: Config, chain_id: str, claims: list[Claim], verdicts: list[V
     except chains.UnknownFamilyError:
         raise ConfigError(f"chains.{chain_id}.adapter: no balance adapter named {family!r} "
                           f"(known: bitcoin, evm, solana)") from None
+    shown = _url_from_env(chain_id, settings, live=recorded is None)
     upstream = {k: v for k, v in settings.items() if _is_url_key(k) and isinstance(v, str)}
     if not upstream:
-        raise ConfigError(f"chains.{chain_id}.rpc: missing (the node to read balances from)")
+        raise ConfigError(f"chains.{chain_id}.rpc: missing (the node to read balances from; "
+                          "or rpc_env, the environment variable that holds its URL)")
     proxies: dict[str, Any] = {}
-    env_credentials = any(k.endswith("_env") for k in settings)
+    env_credentials = bool(shown) or any(k.endswith("_env") for k in settings)
     try:
         for key, url in upstream.items():
             if recorded is None:
@@ -197,11 +222,12 @@ def _run_chain(cfg: Config, chain_id: str, claims: list[Claim], verdicts: list[V
                                         recorded is not None and env_credentials)
         if recorded is not None:
             settings = {k: v for k, v in settings.items() if not k.endswith("_env")}
-        source = f"{family} " + " ".join(redact(u) for u in upstream.values())
+        display = {k: shown.get(k) or redact(u) for k, u in upstream.items()}
+        source = f"{family} " + " ".join(display.values())
 
         def stable(text: str) -> str:
             for key, proxy in proxies.items():
-                text = text.replace(proxy.url, redact(upstream[key]))
+                text = text.replace(proxy.url, display[key])
             return text
 
         pin = cfg.snapshot[chain_id]

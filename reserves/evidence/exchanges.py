@@ -98,6 +98,7 @@ class Recorder:
         self._host = parts.hostname or ""
         self._port = parts.port
         self._base_path = parts.path.rstrip("/")
+        self._query = parts.query  # providers put API keys there (?api-key=...)
         self._auth = None
         if parts.username is not None:
             raw = f"{parts.username}:{parts.password or ''}".encode()
@@ -121,7 +122,7 @@ class Recorder:
         for attempt in (0, 1):
             conn = self._connection()
             try:
-                conn.request(method, self._base_path + path, body=body or None, headers=out)
+                conn.request(method, self._target(path), body=body or None, headers=out)
                 resp = conn.getresponse()
                 data = resp.read()
                 if resp.will_close:
@@ -135,6 +136,15 @@ class Recorder:
                 self._drop()
                 raise
         raise AssertionError("unreachable")
+
+    def _target(self, path: str) -> str:
+        """The node's path for a client's request to the proxy: the upstream's own path
+        and query, then the client's."""
+        client_path, _, client_query = path.partition("?")
+        if client_path == "/" and self._base_path:
+            client_path = ""  # http://node/key + "/" is http://node/key, not .../key/
+        query = "&".join(q for q in (self._query, client_query) if q)
+        return (self._base_path + client_path or "/") + (f"?{query}" if query else "")
 
     def _connection(self) -> http.client.HTTPConnection:
         """This thread's kept-alive connection to the node (one per client connection)."""
