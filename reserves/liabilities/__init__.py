@@ -19,6 +19,7 @@ attested        this project's native totals file (JSON/TOML)    attested
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 
 from reserves.errors import InputError
@@ -62,24 +63,54 @@ def _read(path: str) -> tuple[bytes, SourceFile]:
     return head, SourceFile(path, h.hexdigest(), size)
 
 
+MAX_NESTING = 100  # no liabilities format nests more than a few levels
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
+def _nesting(text: str) -> int:
+    """Deepest nesting of [] and {} outside strings (JSON or TOML)."""
+    depth = deepest = 0
+    for ch in _NOT_BRACKETS.sub("", _STRINGS.sub("", text)):
+        depth = depth + 1 if ch in "[{" else depth - 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def _structured(path: str):
     from pathlib import Path
 
-    text = Path(path).read_text(encoding="utf-8")
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(path, f"not UTF-8 text (invalid byte 0x{data[e.start]:02x})",
+                         data[:e.start].count(b"\n") + 1) from None
+    if text.lstrip()[:1] in ("{", "[") and _nesting(text) > MAX_NESTING:
+        # Checked before parsing: web3 (py_ecc) raises Python's recursion limit to
+        # 100,000, and the C JSON parser then overflows the stack instead of raising.
+        raise InputError(path, f"nested more than {MAX_NESTING} levels deep")
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
         json_error = e
+    except RecursionError:
+        raise InputError(path, f"nested more than {MAX_NESTING} levels deep") from None
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise InputError(path, f"nested more than {MAX_NESTING} levels deep") from None
     except tomllib.TOMLDecodeError:
         raise InputError(path, f"not valid JSON ({json_error.msg})", json_error.lineno) \
             from None
 
 
 def detect(path: str, head: bytes) -> str:
+    import codecs
+
     try:
-        text = head.decode("utf-8-sig")
+        # ``head`` is the first 4 KiB: a character may be cut at its end.
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
     except UnicodeDecodeError:
         raise InputError(path, "not UTF-8 text") from None
     if bitmex.looks_like(text):
@@ -127,7 +158,7 @@ def load(path: str, fmt: str | None = None, *, tree: str | None = None,
         return attested.load(path, data, source)
     except UnicodeDecodeError:
         raise InputError(path, "not UTF-8 text") from None
-    except (KeyError, TypeError, AttributeError) as e:
+    except (KeyError, TypeError, AttributeError, ValueError) as e:
         raise InputError(path, f"missing or malformed field ({type(e).__name__}: {e})") \
             from None
 

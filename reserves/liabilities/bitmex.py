@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import struct
 
 from reserves.errors import InputError
@@ -26,6 +27,9 @@ from reserves.liabilities.numbers import U64_MAX
 
 HASH_RULE = "node = sha256(left || u64le(left_value) || right || u64le(right_value))"
 _U64 = struct.Struct("<Q")
+# ASCII digits with an optional sign: str.isdigit() also accepts '²' and other
+# Unicode digits, which int() then refuses.
+_VALUE = re.compile(r"-?[0-9]+")
 
 
 def looks_like(head: str) -> bool:
@@ -43,7 +47,7 @@ def _nodes(path: str):
             if not line:
                 continue
             digest, sep, value = line.partition(",")
-            if not sep or len(digest) != 64 or not value.lstrip("-").isdigit():
+            if not sep or len(digest) != 64 or not _VALUE.fullmatch(value):
                 raise InputError(path, "expected 'hex_digest,value'", number)
             try:
                 raw = bytes.fromhex(digest)

@@ -61,6 +61,11 @@ def verify_path(path: str, data: dict, source: SourceFile) -> LiabilitiesReport:
     me = data["self"]
     assets = list(me.get("balances", {}))
     values = _values(path, "self", me["balances"], assets)
+    for a, v in zip(assets, values):
+        if v < 0:
+            findings.append(finding("negative-balance", Severity.ERROR,
+                                    f"negative {a} balance in the user's own leaf",
+                                    f"{path}:self"))
     leaf = _sha(me["nonce"] + _balances_json(me["balances"]))
     if leaf != me.get("hash"):
         findings.append(finding("hash-mismatch", Severity.ERROR,

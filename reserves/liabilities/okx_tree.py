@@ -100,7 +100,7 @@ class _Reader:
             hash_, height_text, rest = raw.rstrip("\r\n").split(",", 2)
         except ValueError:
             raise InputError(self.path, "expected 'hash,height,{balances}'", line) from None
-        if len(hash_) != 64 or not height_text.isdigit():
+        if len(hash_) != 64 or not (height_text.isascii() and height_text.isdigit()):
             raise InputError(self.path, "expected a 64-hex hash and a height", line)
         try:
             bytes.fromhex(hash_)
