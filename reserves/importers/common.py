@@ -65,7 +65,7 @@ class PendingRow:
 def parse_height(path: str, line: int, text: str | None) -> int | None:
     if text is None:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # isdigit() alone accepts '²'
         raise InputError(path, f"snapshot height {text!r} is not a whole number", line,
                          "snapshot height")
     return int(text)
@@ -111,6 +111,9 @@ def build_claims(path: str, rows: list[PendingRow],
                           else to_base_units(r.amount_text, dec or 0))
             except AmountError as e:
                 raise InputError(path, f"amount: {e}", r.line, "amount") from None
+            except ValueError:  # int() refuses thousands of digits
+                raise InputError(path, f"amount: {len(r.amount_text.strip())} characters, "
+                                       "too long to be an amount", r.line, "amount") from None
         claims.append(Claim(
             source=path, row=r.line, coin=r.coin, asset=asset,
             chain=chain.id if chain else None, family=chain.family if chain else "",

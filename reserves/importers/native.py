@@ -24,6 +24,9 @@ COLUMNS = ("chain", "network", "asset", "address", "amount", "decimals", "height
 REQUIRED = ("chain", "asset", "address", "amount", "decimals")
 NETWORKS = ("mainnet", "testnet", "signet", "regtest")
 NULLS = frozenset({""})
+# A uint256 holds 78 digits: more decimals than that cannot describe a real asset, and
+# 10**decimals of an absurd value would stall every later step.
+MAX_DECIMALS = 77
 
 
 def looks_like(sections: list[Section]) -> bool:
@@ -62,9 +65,12 @@ def load(path: str, text: str, source: SourceFile) -> ClaimsFile:
         for need in ("chain", "asset", "address", "decimals"):
             if row[need] is None:
                 raise InputError(path, f"empty {need}", line, need)
-        if not row["decimals"].isdigit():
+        if not (row["decimals"].isascii() and row["decimals"].isdigit()):
             raise InputError(path, f"decimals {row['decimals']!r} is not a whole number",
                              line, "decimals")
+        if int(row["decimals"]) > MAX_DECIMALS:
+            raise InputError(path, f"decimals {row['decimals']} is more than {MAX_DECIMALS} "
+                                   "(no chain's amounts have more places)", line, "decimals")
         network = row.get("network") or "mainnet"
         if network not in NETWORKS:
             raise InputError(path, f"network {network!r} is not one of {', '.join(NETWORKS)}",
@@ -74,7 +80,7 @@ def load(path: str, text: str, source: SourceFile) -> ClaimsFile:
             amount_text=row["amount"], base_units=True,
             proof=Proof(row.get("message"), _split(row.get("signatures")), row.get("script"),
                         _split(row.get("owners")), row.get("scheme")),
-            chain_id=row["chain"], decimals=int(row["decimals"]),
+            chain_id=row["chain"], network_label=row["chain"], decimals=int(row["decimals"]),
             height=parse_height(path, line, row.get("height")), network=network))
     if header is None:
         raise InputError(path, "no header line")
