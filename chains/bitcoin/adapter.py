@@ -15,7 +15,8 @@ With ``verify_proofs`` (on by default with ``core-rpc``), every counted output
 is proven: its raw transaction hashes to its txid and is not 64 bytes, its
 Merkle proof (``gettxoutproof``) rebuilds its block's Merkle root, and the
 headers from its block up to H link with valid proof of work. An output whose
-proof fails is not counted, and its address's balance carries the reason.
+proof fails is not counted: its address gets no figure (amount None), and the
+error says which output failed and why.
 """
 
 from __future__ import annotations
@@ -141,10 +142,13 @@ class Adapter(ChainAdapter):
                        if proven.get((u.txid, u.vout))]
                 good = sum(u.value for u in mine if not proven.get((u.txid, u.vout)))
                 if bad:
+                    # No figure: a balance that leaves out an output the node claims is
+                    # not this address's balance at H (Balance.error means amount None).
                     u, why = bad[0]
                     out.append(self._balance(
-                        a, spec, block, good, method, False,
-                        f"{len(bad)} output(s) not counted: {u.txid}:{u.vout}: {why}"))
+                        a, spec, block, None, method, False,
+                        f"{len(bad)} output(s) not counted: {u.txid}:{u.vout}: {why} "
+                        f"(the {len(mine) - len(bad)} proven output(s) hold {good} sat)"))
                 else:
                     out.append(self._balance(a, spec, block, good, method, True))
             if progress:

@@ -43,6 +43,8 @@ def test_history_after_h_changes_the_tip_not_h(bcoin, btc_world):
         block = a.pin(tip, tip_hash)
         now = {b.address: b.amount for b in a.read_balances(list(btc_world.addresses.values()),
                                                             [BTC], block)}
+    assert {lbl: now[addr] for lbl, addr in btc_world.addresses.items()} == \
+        btc_world.expected_tip
     changed = [lbl for lbl, addr in btc_world.addresses.items()
                if now[addr] != btc_world.expected[lbl]]
     assert set(changed) == {"p2pkh", "p2wpkh", "p2sh-p2wpkh", "p2sh-multisig",
@@ -77,6 +79,7 @@ def test_a_lying_node_is_caught(bcoin, btc_world):
     finally:
         proxy.close()
     assert b.proven is False and "not counted" in b.error and "Merkle" in b.error
+    assert b.amount is None  # no figure that silently leaves an output out
 
 
 def test_reorg_under_the_pinned_height_is_caught():

@@ -59,3 +59,29 @@ def test_operational_errors_exit_2_without_secrets(bcoin, btc_world, capsys, arg
     code, out, err = _run(capsys, *args(bcoin, btc_world))
     assert code == 2 and out == "" and needle in err and err.count("\n") == 1
     assert "test-api-key" not in err
+
+
+def test_a_failed_proof_is_not_a_complete_figure(bcoin, btc_world, capsys):
+    """A node that alters its Merkle proofs: no balance, the reason, exit 1 (not 0)."""
+    from tests.nodes.tamper import TamperingProxy
+
+    def lie(method, params, answer):
+        if method == "gettxoutproof" and answer.get("result"):
+            proof = answer["result"]
+            answer["result"] = proof[:200] + ("0" if proof[200] != "0" else "1") + proof[201:]
+        return answer
+
+    proxy = TamperingProxy(bcoin.url.replace("x:test-api-key@", ""), lie)
+    try:
+        url = proxy.url.replace("http://", "http://x:test-api-key@")
+        code, out, err = _run(capsys, "--rpc", url, "--network", "regtest", "--height",
+                              btc_world.height, "--scan", "forward", "--json",
+                              btc_world.addresses["p2sh-multisig"], btc_world.addresses["empty"])
+    finally:
+        proxy.close()
+    assert code == 1, err
+    rows = {r["address"]: r for r in map(json.loads, out.splitlines())}
+    bad = rows[btc_world.addresses["p2sh-multisig"]]
+    assert bad["balance"] is None and bad["proven"] is False and "Merkle" in bad["error"]
+    empty = rows[btc_world.addresses["empty"]]  # nothing to prove: 0, proven
+    assert empty["balance"] == 0 and empty["proven"] is True and empty["error"] is None

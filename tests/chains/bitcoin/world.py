@@ -34,6 +34,7 @@ class World:
     block_hash: str = ""
     addresses: dict[str, str] = field(default_factory=dict)  # label -> Core regtest address
     expected: dict[str, int] = field(default_factory=dict)   # label -> sats at height
+    expected_tip: dict[str, int] = field(default_factory=dict)  # label -> sats at the tip
     scripts: dict[str, bytes] = field(default_factory=dict)
     coinbases: list = field(default_factory=list)
 
@@ -119,4 +120,8 @@ def build(node) -> World:
                          p2pkh_script(w.miner))])
     _send(node, after)
     _mine(node, w.miner, 3)
+    # At the tip: every watched output `after` spent is gone, what it paid is there.
+    w.expected_tip = {"p2pkh": 40_000_000 + 10_000_000, "p2wpkh": 0, "p2sh-p2wpkh": 0,
+                      "p2sh-multisig": 0, "p2wsh-multisig": 0, "p2sh-p2wsh-multisig": COIN,
+                      "p2tr": 700_000_000 + 70_000_000, "empty": 2_000_000}
     return w
