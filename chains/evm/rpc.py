@@ -40,7 +40,10 @@ class EvmRpc:
         self.retries = retries
         self.batch_size = batch_size
         self.concurrency = concurrency
-        self._provider = HTTPProvider(url, request_kwargs={"timeout": timeout})
+        # web3 retries single calls itself (5 tries) unless told not to: the retries
+        # here are the only ones, so ``retries`` means what the config says.
+        self._provider = HTTPProvider(url, request_kwargs={"timeout": timeout},
+                                      exception_retry_configuration=None)
 
     def _with_retries(self, send):
         delay = 0.25

@@ -48,10 +48,14 @@ def build(node) -> World:
     node.send_eth(w.safe2.address, 5 * 10**18)
     node.mine(3)
     w.block = node.w3.eth.block_number
-    for h in holders + [w.safe2.address]:
-        w.expected[(h, "ETH")] = node.w3.eth.get_balance(h, block_identifier=w.block)
-        w.expected[(h, "USDT")] = w.usdt.functions.balanceOf(h).call(block_identifier=w.block)
-        w.expected[(h, "DAI")] = w.dai.functions.balanceOf(h).call(block_identifier=w.block)
+    # The oracle: what this function paid and minted (holders never spend), not what
+    # the node says.
+    for i, h in enumerate(holders):
+        w.expected[(h, "ETH")] = (i + 1) * 10**18 + i
+        w.expected[(h, "USDT")] = (i + 1) * 1_000_000 + 7
+        w.expected[(h, "DAI")] = (i + 1) * 10**18 + 3 if i % 2 == 0 else 0
+    w.expected.update({(w.safe2.address, "ETH"): 5 * 10**18, (w.safe2.address, "USDT"): 0,
+                       (w.safe2.address, "DAI"): 0})
     # History after the snapshot: none of it may change a figure read at `block`.
     node.send_eth(holders[0], 3 * 10**18)
     node.transact(w.usdt.functions.mint(holders[1], 999))
