@@ -1,8 +1,10 @@
 """Benchmark: Bitcoin balances at a height 100 blocks below the tip, 10,000 watched addresses.
 
 On a bcoin regtest chain: 10,000 addresses (P2WPKH and P2PKH, our own keys)
-are paid in a few large transactions, some of them again later, then 100 more
-blocks are mined with spends and payments after H. Measured in one run:
+are paid in a few large transactions up to H; then 100 more blocks are mined
+above H, with spends of 1 in 20 of those outputs and new payments to another
+1 in 20 of the addresses. Every figure must equal the amount the benchmark
+paid at H (the later history must not change it). Measured in one run:
 
 * naive: one request per address to the address index (bcoin REST
   /tx/address), sequentially, balance at H computed from each history;
@@ -59,19 +61,43 @@ def main() -> int:
         addresses = [encode(d, regtest) for d in dests]
         per_tx = 500
         start = node.call("getblockcount")
+        funded = []  # (funding txid, vout) per address
         for j, lo in enumerate(range(0, n, per_tx)):
             coinbase = node.call("getblock", hashes[j], True)["tx"][0]
             coin = Coin(bytes.fromhex(coinbase), 0, 50 * 10**8, "p2pkh", [miner])
             chunk = dests[lo:lo + per_tx]
             outs = [TxOut(10_000 + i, d.script_pubkey()) for i, d in enumerate(chunk)]
             change = 50 * 10**8 - sum(o.value for o in outs) - 100_000
-            node.call("sendrawtransaction",
-                      spend([coin], outs + [TxOut(change, p2pkh_script(miner))]).serialize().hex())
+            tx = spend([coin], outs + [TxOut(change, p2pkh_script(miner))])
+            node.call("sendrawtransaction", tx.serialize().hex())
+            funded += [(tx.txid, i) for i in range(len(chunk))]
             if j % 5 == 4:
                 node.call("generatetoaddress", 1, mine_to)
         node.call("generatetoaddress", 1, mine_to)
         height = node.call("getblockcount")
-        node.call("generatetoaddress", 100, mine_to)
+        expected = [10_000 + i % per_tx for i in range(n)]  # what was paid, the oracle
+        # History above H, spread over the 100 blocks: spends of 1 in 20 outputs...
+        spent = list(range(0, n, 20))
+        batches = [spent[k:k + 50] for k in range(0, len(spent), 50)]
+        for k, batch in enumerate(batches):
+            coins = [Coin(funded[i][0], funded[i][1], expected[i],
+                          "p2wpkh" if i % 2 else "p2pkh",
+                          [Secp256k1Key(secret("bench-btc", i))]) for i in batch]
+            total = sum(c.value for c in coins)
+            node.call("sendrawtransaction", spend(coins, [
+                TxOut(total - 20_000, p2pkh_script(miner))]).serialize().hex())
+            node.call("generatetoaddress", 100 // (2 * len(batches)), mine_to)
+        # ...and new payments to another 1 in 20 addresses.
+        paid = list(range(10, n, 20))
+        for k, lo in enumerate(range(0, len(paid), per_tx)):
+            coinbase = node.call("getblock", hashes[40 + k], True)["tx"][0]
+            coin = Coin(bytes.fromhex(coinbase), 0, 50 * 10**8, "p2pkh", [miner])
+            outs = [TxOut(777, dests[i].script_pubkey()) for i in paid[lo:lo + per_tx]]
+            change = 50 * 10**8 - sum(o.value for o in outs) - 100_000
+            node.call("sendrawtransaction", spend(
+                [coin], outs + [TxOut(change, p2pkh_script(miner))]).serialize().hex())
+            node.call("generatetoaddress", 1, mine_to)
+        node.call("generatetoaddress", height + 100 - node.call("getblockcount"), mine_to)
         tip = node.call("getblockcount")
         block_hash = node.call("getblockhash", height)
 
@@ -83,6 +109,9 @@ def main() -> int:
                             height)
             naive.append(sum(u.value for u in utxos.values()))
         t_naive = time.perf_counter() - t
+        if naive != expected:
+            print("error: the naive loop disagrees with the amounts paid at H", file=sys.stderr)
+            return 1
 
         results = {}
         for label, settings in (
@@ -98,13 +127,14 @@ def main() -> int:
                 t = time.perf_counter()
                 got = a.read_balances(addresses, [AssetSpec("BTC", 8)], block)
                 elapsed = time.perf_counter() - t
-            if [b.amount for b in got] != naive:
-                print(f"error: {label} disagrees with the naive loop", file=sys.stderr)
+            if [b.amount for b in got] != expected:
+                print(f"error: {label} disagrees with the amounts paid at H", file=sys.stderr)
                 return 1
             results[label] = elapsed
         result = {
             "benchmark": "bitcoin_balances",
             "addresses": n, "height": height, "tip": tip, "blocks_scanned": height - start + 1,
+            "outputs_spent_after_h": len(spent), "payments_after_h": len(paid),
             "naive_one_request_per_address_seconds": round(t_naive, 2),
             **{f"{k}_seconds": round(v, 2) for k, v in results.items()},
             **{f"{k}_speedup": round(t_naive / v, 1) for k, v in results.items()},
