@@ -61,6 +61,11 @@ def verify(path: str, data: dict, source: SourceFile) -> LiabilitiesReport:
     findings: list[Finding] = []
     me = data["self"]
     own = _parse(path, "self", me.get("balances", {}))
+    for k, v in own.items():
+        if v.startswith("-"):
+            findings.append(finding("negative-balance", Severity.ERROR,
+                                    f"negative {k} balance {v} in the user's own leaf",
+                                    f"{path}:self"))
     leaf = _h(f"{me.get('proofId')},{me.get('accountId')},"
               + ",".join(f"{k}:{own[k]}" for k in sorted(own)))
     if leaf != me.get("hash"):

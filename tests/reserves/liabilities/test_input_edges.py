@@ -16,6 +16,7 @@ from tests.support import LIABILITIES, ROOT, shared
 OKX_TREE = f"{LIABILITIES}/okx_proof-of-reserves_full-liabilities-merkle-tree.txt"
 OKX_PATH = f"{LIABILITIES}/okx_proof-of-reserves_merkle_proof_file.json"
 OKX_USER = f"{LIABILITIES}/okx_proof-of-reserves_user_info_file.json"
+MEXC = f"{LIABILITIES}/mexcmerkle_mexc-proof-of-reserves_merkle_proof.json"
 BITMEX = ROOT / "tests/fixtures/liabilities/bitmex-liabilities-100-proof.csv"
 
 
@@ -117,6 +118,17 @@ def test_negative_balance_in_the_users_own_leaf(tmp_path):
     neg = [f for f in r.findings if f.kind == "negative-balance"]
     assert neg and neg[0].subject.endswith(":self")
     assert r.binding is Binding.ATTESTED and r.exit_code == 1
+
+
+def test_negative_balance_in_a_mexc_users_own_leaf(tmp_path):
+    data = json.loads(shared(MEXC).read_text())
+    asset = next(iter(data["self"]["balances"]))
+    data["self"]["balances"][asset] = "-1"
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(data))
+    r = load(str(path))
+    neg = [f for f in r.findings if f.kind == "negative-balance"]
+    assert neg and neg[0].subject.endswith(":self") and r.exit_code == 1
 
 
 def test_user_info_whose_leaf_was_changed(tmp_path):
