@@ -100,9 +100,18 @@ def _structured(path: str):
         return tomllib.loads(text)
     except RecursionError:
         raise InputError(path, f"nested more than {MAX_NESTING} levels deep") from None
-    except tomllib.TOMLDecodeError:
-        raise InputError(path, f"not valid JSON ({json_error.msg})", json_error.lineno) \
-            from None
+    except tomllib.TOMLDecodeError as e:
+        toml_error = e
+    first = text.lstrip().split("\n", 1)[0]
+    if first.startswith(("{", "[{", "[\"", "[[", "[0", "[1", "[]")):
+        raise InputError(path, f"not valid JSON ({json_error.msg})", json_error.lineno)
+    if "account_tree_roots" in first or "batch_number" in first:
+        raise InputError(path, "this is a zk proof table: give its config JSON "
+                               "(CexAssetsInfo); the table is found beside it or with "
+                               "--proof-table", 1)
+    raise InputError(path, "unknown liabilities format: not an OKX tree, a BitMEX proof, "
+                           f"JSON or TOML ({toml_error}); use --format with one of "
+                           + ", ".join(FORMATS))
 
 
 def detect(path: str, head: bytes) -> str:

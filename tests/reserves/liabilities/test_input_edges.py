@@ -151,3 +151,18 @@ def test_user_info_against_a_tree_without_its_leaves(tmp_path):
     r = load(str(shared(OKX_USER)), tree=str(other))
     missing = [f for f in r.findings if f.kind == "leaf-missing"]
     assert len(missing) == 2 and r.exit_code == 1
+
+
+def test_a_zk_proof_table_given_alone_points_to_its_config(capsys):
+    path = shared(f"{LIABILITIES}/gateio_proof-of-reserves_proof.csv")
+    code, out, err = _run(capsys, path)
+    assert code == 2 and out == ""
+    _one_line(err, f"{path}:1", "zk proof table", "config JSON")
+
+
+def test_a_claims_file_is_not_mistaken_for_json(capsys):
+    path = shared("data/exchanges/okx_proof-of-reserves_okx_por_example.csv")
+    code, out, err = _run(capsys, path)
+    assert code == 2 and out == ""
+    _one_line(err, str(path), "unknown liabilities format")
+    assert "not valid JSON" not in err
