@@ -304,21 +304,44 @@ class Adapter(ChainAdapter):
         except ValueError:
             return verdict
         message = (claim.proof.message or "").encode("utf-8")
+        answers: list[str] = []
         for scheme, digest_of in DIGESTS.items():
             if claim.proof.scheme and claim.proof.scheme != scheme:
                 continue
             data = self._eth_call(contract, calls.is_valid_signature(digest_of(message),
                                                                       signature), tag)
-            if data and calls.returned_magic(data) == calls.MAGIC_1271:
+            if calls.is_magic(data, calls.MAGIC_1271):
                 return verified("eip1271", f"the contract's isValidSignature(bytes32,bytes) "
                                            f"accepts the signature over the {scheme} digest at "
                                            f"block {height}")
+            answers.append(_answered(data))
         data = self._eth_call(contract, calls.is_valid_signature_legacy(message, signature), tag)
-        if data and calls.returned_magic(data) == calls.MAGIC_1271_LEGACY:
+        if calls.is_magic(data, calls.MAGIC_1271_LEGACY):
             return verified("eip1271-legacy", f"the contract's legacy isValidSignature(bytes,"
                                               f"bytes) accepts the signature at block {height}")
+        said = []
+        if answers:
+            said.append(f"isValidSignature(bytes32,bytes) "
+                        f"{', '.join(dict.fromkeys(answers))} (magic 0x{calls.MAGIC_1271.hex()})")
+        said.append(f"isValidSignature(bytes,bytes) {_answered(data)} "
+                    f"(magic 0x{calls.MAGIC_1271_LEGACY.hex()})")
         return failed(f"{verdict.reason}; the contract at this address did not accept it "
-                      f"through EIP-1271 at block {height} either", verdict.scheme)
+                      f"through EIP-1271 at block {height} either: {'; '.join(said)}",
+                      verdict.scheme)
+
+
+def _answered(data: bytes | None) -> str:
+    """What an isValidSignature call answered, for a failed row's reason."""
+    if data is None:
+        return "reverted"
+    if not data:
+        return "returned nothing"
+    head = "0x" + data[:4].hex()
+    if len(data) != 32:
+        return f"answered {len(data)} bytes starting {head}, not one ABI word"
+    if any(data[4:]):
+        return f"answered {head} with non-zero ABI padding"
+    return f"answered {head}"
 
 
 def _int_or_error(response: dict) -> int | str:

@@ -69,6 +69,13 @@ def is_valid_signature_legacy(data: bytes, signature: bytes) -> str:
     return "0x" + (IS_VALID_SIGNATURE_LEGACY + encode(["bytes", "bytes"], [data, signature])).hex()
 
 
-def returned_magic(data: bytes) -> bytes:
-    """The bytes4 an isValidSignature call returned (ABI: left-aligned in 32 bytes)."""
-    return data[:4] if len(data) >= 32 else b""
+def is_magic(data: bytes | None, magic: bytes) -> bool:
+    """Whether an isValidSignature call returned exactly ``magic`` as its bytes4.
+
+    A bytes4 return value is one ABI word: the four bytes left-aligned, the other 28
+    zero. Anything else (a short or long answer, dirty padding) is not the magic
+    value. Reading only the first four bytes would be fooled by a contract whose
+    fallback echoes its calldata: each isValidSignature selector is its own magic
+    value.
+    """
+    return data is not None and len(data) == 32 and data == magic + bytes(28)
