@@ -27,6 +27,8 @@ class Chain:
     """Symbol of the chain's native asset."""
     decimals: int
     """Decimals of the native asset."""
+    chain_id: int | None = None
+    """EVM chains: the EIP-155 chain id their nodes report (eth_chainId); else None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,10 @@ class Catalog:
         self.chains: dict[str, Chain] = {}
         self._alias: dict[str, str] = {}
         for cid, c in data.get("chains", {}).items():
-            self.chains[cid] = Chain(cid, c["family"], c["native"], int(c["decimals"]))
+            number = c.get("chain_id")
+            if number is not None and (type(number) is not int or number <= 0):
+                raise ValueError(f"catalog chains.{cid}.chain_id: must be a positive integer")
+            self.chains[cid] = Chain(cid, c["family"], c["native"], int(c["decimals"]), number)
             for alias in [cid, *c.get("aliases", [])]:
                 self._alias.setdefault(_norm(alias), cid)
         self._resolved: dict[tuple[str, str | None], Resolved] = {}

@@ -32,7 +32,15 @@ def parse(chain: str, raw: dict[str, Any]) -> EvmSettings:
         if k not in KEYS:
             raise ConfigError(f"{where}.{k}: unknown key (allowed: {', '.join(sorted(KEYS))})")
     if "chain_id" not in raw:
-        raise ConfigError(f"{where}.chain_id: missing (the chain id the node must report)")
+        # Required, never taken from the node; the catalog's id is named as a hint only
+        # (a test chain labelled ethereum has another id).
+        from reserves.catalog import default_catalog
+
+        known = default_catalog().chain(chain)
+        hint = (f"; {chain} is {known.chain_id} in the catalog"
+                if known is not None and known.chain_id is not None else "")
+        raise ConfigError(f"{where}.chain_id: missing (the chain id the node must report"
+                          f"{hint})")
     if "rpc" not in raw:
         raise ConfigError(f"{where}.rpc: missing (the node's JSON-RPC URL)")
     if not isinstance(raw["rpc"], str):
@@ -61,7 +69,7 @@ def parse(chain: str, raw: dict[str, Any]) -> EvmSettings:
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
         raise ConfigError(f"{where}.timeout: must be a positive number of seconds")
     return EvmSettings(
-        rpc=raw["rpc"], chain_id=integer("chain_id", None), verify_proofs=flag("verify_proofs",
+        rpc=raw["rpc"], chain_id=integer("chain_id", None, 1), verify_proofs=flag("verify_proofs",
                                                                                 False),
         confirmations=integer("confirmations", None), batch_size=integer("batch_size", 500, 1),
         concurrency=integer("concurrency", 4, 1), timeout=float(timeout),

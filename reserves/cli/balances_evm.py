@@ -7,28 +7,50 @@ import argparse
 from reserves.cli.balances import COMMON_EPILOG, add_common, claimed_addresses, run
 from reserves.errors import UsageError
 
-EPILOG = """\
+EXAMPLES = """\
 examples:
   reserves balances evm --rpc http://127.0.0.1:8545 --block 19000000 0xAbc...
-  reserves balances evm --rpc $RPC --block 19000000 --chain-id 1 \\
+  reserves balances evm --rpc $RPC --block 19000000 \\
       --token USDT=0xdAC17F958D2ee523a2206206994597C13D831ec7:6 --claims okx_por.csv --json
-""" + COMMON_EPILOG
+  reserves balances evm --rpc $ARB_RPC --chain arbitrum --block 250000000 0xAbc...
+  reserves balances evm --rpc http://127.0.0.1:8545 --chain-id 31337 --confirmations 1 \\
+      --block 12 0xAbc...          # a local test node (anvil) labelled ethereum
+"""
+
+
+def _epilog() -> str:
+    """The examples, the catalog's chain ids (as the catalog has them) and the common part."""
+    import textwrap
+
+    from reserves.catalog import default_catalog
+
+    evm = sorted((c for c in default_catalog().chains.values()
+                  if c.family == "evm" and c.chain_id is not None), key=lambda c: c.chain_id)
+    ids = textwrap.fill(
+        "chain ids: the node must report the chain id of --chain, from the catalog ("
+        + ", ".join(f"{c.id} {c.chain_id}" for c in evm) + "); another id stops the run "
+        "(exit 2). --chain-id N expects N instead, for a test or private chain.", 80)
+    return EXAMPLES + "\n" + ids + "\n" + COMMON_EPILOG
 
 
 def register(fsub) -> None:
     p = fsub.add_parser("evm", help="ETH and ERC-20 balances at a block",
                         description="Read native and ERC-20 balances at block N from an EVM "
-                                    "JSON-RPC node. The block must be final (at or below the "
-                                    "node's finalized block, or --confirmations deep).",
-                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                                    "JSON-RPC node. The node must report the chain id of "
+                                    "--chain (or --chain-id), and the block must be final (at "
+                                    "or below the node's finalized block, or --confirmations "
+                                    "deep).",
+                        epilog=_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rpc", required=True, metavar="URL",
                    help="node JSON-RPC URL (credentials may be in the URL; never printed)")
     p.add_argument("--block", required=True, type=int, metavar="N")
     p.add_argument("--block-hash", metavar="HASH", help="the hash block N must have")
-    p.add_argument("--chain-id", type=int,
-                   help="the chain id the node must report (default: accept the node's)")
+    p.add_argument("--chain-id", type=int, metavar="N",
+                   help="the chain id the node must report (default: the catalog's id of "
+                        "--chain, e.g. 1 for ethereum; a node on another chain is refused)")
     p.add_argument("--chain", default="ethereum",
-                   help="catalog chain id (ethereum, arbitrum, base, ...; default ethereum)")
+                   help="catalog chain (ethereum, arbitrum, base, ...; default ethereum): "
+                        "labels the figures and gives the expected chain id")
     p.add_argument("--native", metavar="SYMBOL", help="native asset symbol (default: catalog)")
     p.add_argument("--token", action="append", default=[], metavar="SYMBOL=ADDRESS:DECIMALS",
                    help="an ERC-20 to read (repeatable)")
@@ -59,7 +81,6 @@ def parse_token(text: str):
 
 def run_evm(args: argparse.Namespace) -> int:
     from chains.evm.adapter import Adapter
-    from chains.evm.rpc import EvmRpc
     from reserves.balances import AssetSpec
     from reserves.catalog import default_catalog
 
@@ -70,9 +91,13 @@ def run_evm(args: argparse.Namespace) -> int:
     assets += [parse_token(t) for t in args.token]
     if not assets:
         raise UsageError("nothing to read: --no-native without --token")
-    chain_id = args.chain_id
+    # Fail closed: never take the node's word for which chain it is on.
+    chain_id = args.chain_id if args.chain_id is not None else chain.chain_id
     if chain_id is None:
-        chain_id = int(EvmRpc(args.rpc, retries=1).call("eth_chainId", []), 16)
+        raise UsageError(f"--chain {chain.id}: the catalog has no chain id for it; give "
+                         f"--chain-id N")
+    if chain_id <= 0:
+        raise UsageError(f"--chain-id {chain_id}: must be a positive integer")
     settings = {"rpc": args.rpc, "chain_id": chain_id, "verify_proofs": args.verify_proofs}
     if args.confirmations is not None:
         settings["confirmations"] = args.confirmations
