@@ -10,8 +10,12 @@ Backends (``backend`` in config):
   changed: no ``invalidateblock``, no wallet.
 * ``bcoin-rest``: an address index (bcoin's REST API): every watched address's
   history, outputs confirmed at or below H minus spends confirmed at or below H.
+* ``bitcoinlib``: the same from bitcoinlib's service providers (``provider``:
+  bcoin, or the Esplora APIs blockstream and mempool; chains/bitcoin/services.py).
+  An address whose history the provider cannot give completely gets no figure.
 
-With ``verify_proofs`` (on by default with ``core-rpc``), every counted output
+With ``verify_proofs`` (on by default with ``core-rpc``, and with ``bitcoinlib``
+on provider bcoin, whose JSON-RPC on the same URL serves the proofs), every counted output
 is proven: its raw transaction hashes to its txid and is not 64 bytes, its
 Merkle proof (``gettxoutproof``) rebuilds its block's Merkle root, and the
 headers from its block up to H link with valid proof of work. An output whose
@@ -54,7 +58,10 @@ class Adapter(ChainAdapter):
             raise ConfigError(f"chains.{chain}: {chain} on {self.cfg.network} is not a "
                               "Bitcoin-family chain this adapter knows") from None
         self.source = f"bitcoin {self.cfg.backend} {redact(self.cfg.rpc)}"
-        if self.cfg.backend == "core-rpc":
+        self.provider = None
+        if self.cfg.backend == "bitcoinlib":
+            self._init_provider()
+        elif self.cfg.backend == "core-rpc":
             self.rpc = BitcoinRpc(self.cfg.rpc, self.cfg.timeout, self.cfg.batch_size)
             self.rest = None
             self.verify_proofs = self.cfg.verify_proofs is not False
@@ -68,9 +75,34 @@ class Adapter(ChainAdapter):
         self._hashes: dict[int, str] = {}
         self._block_params = None  # how this node spells getblock verbosity 2
 
+    def _init_provider(self) -> None:
+        from chains.bitcoin.services import NETWORKS, ProviderHistory
+
+        cfg, where = self.cfg, f"chains.{self.chain}"
+        if self.chain != "bitcoin" or cfg.network not in NETWORKS:
+            raise ConfigError(f"{where}.backend: the bitcoinlib backend reads Bitcoin only, "
+                              f"not {self.chain} on {cfg.network}")
+        self.source = f"bitcoin bitcoinlib-{cfg.provider} {redact(cfg.rpc)}"
+        self.provider = ProviderHistory(cfg.provider, cfg.rpc, cfg.network, cfg.timeout,
+                                        cfg.history_limit, cfg.api_key)
+        self.rest = None
+        if cfg.provider == "bcoin" and cfg.verify_proofs is not False:
+            # bcoin serves its JSON-RPC on the REST URL: proofs and headers come from there.
+            self.rpc = BitcoinRpc(cfg.rpc, cfg.timeout, cfg.batch_size)
+            self.verify_proofs = True
+        elif cfg.verify_proofs:
+            raise ConfigError(f"{where}.verify_proofs: with the bitcoinlib backend only "
+                              f"provider bcoin serves Merkle proofs; {cfg.provider} does not "
+                              "here (set verify_proofs = false, or use core-rpc)")
+        else:
+            self.rpc = None
+            self.verify_proofs = False
+
     # --- the pinned block -------------------------------------------------------
 
     def pin(self, height: int, expected_hash: str | None = None) -> BlockRef:
+        if self.provider is not None:
+            return self._pin_provider(height, expected_hash)
         if self.rest is not None:
             info = self.rest.info()
             chain = (info.get("network") or "").lower()
@@ -91,12 +123,27 @@ class Adapter(ChainAdapter):
         else:
             block_hash = self.rpc.call("getblockhash", height)
             timestamp = self.rpc.call("getblockheader", block_hash).get("time")
+        return self._pinned(height, block_hash, timestamp, expected_hash)
+
+    def _pinned(self, height, block_hash, timestamp, expected_hash) -> BlockRef:
         if expected_hash is not None and block_hash != expected_hash.lower():
             raise NodeMismatchError(f"block {height} is {block_hash} on {redact(self.cfg.rpc)}, "
                                     f"not the pinned {expected_hash}: the chain under the "
                                     "snapshot changed (a reorg)")
         self._hashes[height] = block_hash
         return BlockRef(self.chain, height, block_hash, timestamp)
+
+    def _pin_provider(self, height: int, expected_hash: str | None) -> BlockRef:
+        tip = self.provider.tip()
+        if not self.provider.network_ok():
+            raise NodeMismatchError(f"provider {redact(self.cfg.rpc)} serves a chain whose "
+                                    f"block 0 is not {self.cfg.network}'s, the config says "
+                                    f"{self.cfg.network}")
+        if height > tip:
+            raise SnapshotError(f"provider {redact(self.cfg.rpc)} is at block {tip}, behind "
+                                f"the snapshot height {height}")
+        block_hash, timestamp = self.provider.block(height)
+        return self._pinned(height, block_hash, timestamp, expected_hash)
 
     # --- balances ---------------------------------------------------------------
 
@@ -113,7 +160,11 @@ class Adapter(ChainAdapter):
                 errors[a] = f"address does not decode: {e}"
         native = [s for s in assets if s.contract is None]
         watched = set(scripts.values())
-        if self.rest is not None:
+        if self.provider is not None:
+            utxos, failed = self._provider_history(dests, scripts, block)
+            errors.update(failed)
+            method = f"bitcoinlib-{self.cfg.provider}-history"
+        elif self.rest is not None:
             utxos = self._history(dests, scripts, block)
             method = "bcoin-rest-history"
         else:
@@ -276,6 +327,29 @@ class Adapter(ChainAdapter):
             for found in pool.map(one, sorted(targets.items())):
                 utxos.update(found)
         return utxos
+
+    def _provider_history(self, dests: dict, scripts: dict[str, bytes], block: BlockRef):
+        """(outputs unspent at H, {address: why it has no figure})."""
+        from chains.bitcoin.services import HistoryError
+
+        flavor = "bcoin" if self.cfg.address_format == "bcoin" else "core"
+        targets = {a: node_address(d, self.params, flavor) for a, d in dests.items()}
+        utxos: dict = {}
+        failed: dict[str, str] = {}
+
+        def one(a):
+            try:
+                return a, history(self.provider.history(targets[a]), scripts[a], block.height)
+            except HistoryError as e:
+                return a, str(e)
+
+        with ThreadPoolExecutor(max_workers=self.provider.workers) as pool:
+            for a, found in pool.map(one, sorted(targets)):
+                if isinstance(found, str):
+                    failed[a] = found
+                else:
+                    utxos.update(found)
+        return utxos, failed
 
     # --- proofs -----------------------------------------------------------------
 

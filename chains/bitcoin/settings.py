@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from typing import Any
 
 from reserves.errors import ConfigError
 from reserves.urls import check_http_url, with_env_credentials
 
 KEYS = {"adapter", "rpc", "network", "backend", "scan", "start_height", "verify_proofs",
-        "rpc_user_env", "rpc_password_env", "timeout", "batch_size", "address_format"}
+        "rpc_user_env", "rpc_password_env", "timeout", "batch_size", "address_format",
+        "provider", "api_key_env", "history_limit"}
 NETWORKS = ("mainnet", "testnet", "signet", "regtest")
-BACKENDS = ("core-rpc", "bcoin-rest")
+BACKENDS = ("core-rpc", "bcoin-rest", "bitcoinlib")
+# bitcoinlib service providers the bitcoinlib backend drives (chains/bitcoin/services.py).
+PROVIDERS = ("bcoin", "blockstream", "mempool")
 SCANS = ("auto", "forward", "walk-back")
 # What getblockchaininfo's "chain" says for each network.
 NODE_CHAIN = {"mainnet": ("main",), "testnet": ("test", "testnet", "testnet4"),
@@ -29,6 +33,12 @@ class BitcoinSettings:
     timeout: float = 60.0
     batch_size: int = 200
     address_format: str = "core"
+    provider: str | None = None
+    """bitcoinlib backend: which of bitcoinlib's provider clients talks to ``rpc``."""
+    api_key: str = field(default="", repr=False)
+    """bitcoinlib backend: the provider's API key, read from ``api_key_env``."""
+    history_limit: int = 1000
+    """bitcoinlib backend: most transactions read per address; more is no figure."""
 
 
 def parse(chain: str, raw: dict[str, Any]) -> BitcoinSettings:
@@ -64,6 +74,33 @@ def parse(chain: str, raw: dict[str, Any]) -> BitcoinSettings:
     batch = raw.get("batch_size", 200)
     if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
         raise ConfigError(f"{where}.batch_size: must be a positive integer")
-    return BitcoinSettings(rpc, network, choice("backend", BACKENDS, "core-rpc"),
-                           choice("scan", SCANS, "auto"), start, proofs, float(timeout), batch,
-                           choice("address_format", ("core", "bcoin"), "core"))
+    backend = choice("backend", BACKENDS, "core-rpc")
+    provider, api_key, limit = _provider(where, raw, backend)
+    return BitcoinSettings(rpc, network, backend, choice("scan", SCANS, "auto"), start, proofs,
+                           float(timeout), batch, choice("address_format", ("core", "bcoin"), "core"),
+                           provider, api_key, limit)
+
+
+def _provider(where: str, raw: dict[str, Any], backend: str) -> tuple[str | None, str, int]:
+    """``provider``, the API key named by ``api_key_env`` and ``history_limit``."""
+    if backend != "bitcoinlib":
+        for key in ("provider", "api_key_env", "history_limit"):
+            if key in raw:
+                raise ConfigError(f"{where}.{key}: only the bitcoinlib backend takes it")
+        return None, "", 1000
+    provider = raw.get("provider")
+    if provider not in PROVIDERS:
+        raise ConfigError(f"{where}.provider: the bitcoinlib backend needs one of "
+                          f"{', '.join(PROVIDERS)}")
+    var = raw.get("api_key_env")
+    api_key = ""
+    if var is not None:
+        if not isinstance(var, str) or not var:
+            raise ConfigError(f"{where}.api_key_env: must name an environment variable")
+        api_key = os.environ.get(var, "")
+        if not api_key:
+            raise ConfigError(f"{where}.api_key_env: environment variable {var} is not set")
+    limit = raw.get("history_limit", 1000)
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise ConfigError(f"{where}.history_limit: must be a positive integer")
+    return provider, api_key, limit

@@ -24,9 +24,10 @@ def register(fsub) -> None:
     p = fsub.add_parser("bitcoin", help="BTC (and LTC, DOGE, BCH) balances at a height",
                         description="Read each address's confirmed balance at height H from "
                                     "a Bitcoin Core-compatible node (JSON-RPC) or an address "
-                                    "index (bcoin REST), without changing anything on the "
-                                    "node. Counted outputs are proven by Merkle proofs "
-                                    "against headers that chain with valid proof of work.",
+                                    "index (bcoin REST, or bitcoinlib's providers: bcoin, "
+                                    "Esplora), without changing anything on the node. "
+                                    "Counted outputs are proven by Merkle proofs against "
+                                    "headers that chain with valid proof of work.",
                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rpc", required=True, metavar="URL", help="node URL")
     p.add_argument("--network", required=True,
@@ -35,7 +36,17 @@ def register(fsub) -> None:
     p.add_argument("--block-hash", metavar="HASH", help="the hash block H must have")
     p.add_argument("--chain", default="bitcoin",
                    choices=["bitcoin", "litecoin", "dogecoin", "bitcoin-cash"])
-    p.add_argument("--backend", default="core-rpc", choices=["core-rpc", "bcoin-rest"])
+    p.add_argument("--backend", default="core-rpc",
+                   choices=["core-rpc", "bcoin-rest", "bitcoinlib"])
+    p.add_argument("--provider", choices=["bcoin", "blockstream", "mempool"],
+                   help="bitcoinlib: which of bitcoinlib's provider clients reads --rpc")
+    p.add_argument("--api-key-env", metavar="VAR",
+                   help="bitcoinlib: environment variable holding the provider's API key")
+    p.add_argument("--history-limit", type=int, metavar="N",
+                   help="bitcoinlib: most transactions read per address (default 1000); "
+                        "an address with more gets no figure")
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="seconds to wait for each answer from the node (default 60)")
     p.add_argument("--scan", default="auto", choices=["auto", "forward", "walk-back"],
                    help="how core-rpc rebuilds the outputs at H (see README)")
     p.add_argument("--start-height", type=int, default=0,
@@ -43,7 +54,7 @@ def register(fsub) -> None:
     p.add_argument("--no-proofs", action="store_true",
                    help="skip the Merkle proofs and header checks")
     p.add_argument("--address-format", default="core", choices=["core", "bcoin"],
-                   help="bcoin-rest: how the node spells regtest addresses")
+                   help="bcoin-rest, bitcoinlib with bcoin: how the node spells addresses")
     p.add_argument("--rpc-user-env", metavar="VAR")
     p.add_argument("--rpc-password-env", metavar="VAR")
     add_common(p)
@@ -59,8 +70,23 @@ def run_bitcoin(args: argparse.Namespace) -> int:
     settings = {"rpc": args.rpc, "network": args.network, "backend": args.backend,
                 "scan": args.scan, "start_height": args.start_height,
                 "address_format": args.address_format}
-    if args.no_proofs or args.backend == "bcoin-rest":
+    if args.no_proofs or args.backend == "bcoin-rest" or \
+            (args.backend == "bitcoinlib" and args.provider != "bcoin"):
         settings["verify_proofs"] = False
+    if args.timeout is not None:
+        if not (0 < args.timeout < float("inf")):
+            raise UsageError("--timeout must be a positive number of seconds")
+        settings["timeout"] = args.timeout
+    bitcoinlib = {"provider": args.provider, "api_key_env": args.api_key_env,
+                  "history_limit": args.history_limit}
+    if args.backend == "bitcoinlib":
+        if args.provider is None:
+            raise UsageError("--backend bitcoinlib needs --provider")
+        settings.update({k: v for k, v in bitcoinlib.items() if v is not None})
+    else:
+        given = [k for k, v in bitcoinlib.items() if v is not None]
+        if given:
+            raise UsageError(f"--{given[0].replace('_', '-')} is for --backend bitcoinlib")
     for key, var in (("rpc_user_env", args.rpc_user_env),
                      ("rpc_password_env", args.rpc_password_env)):
         if var:

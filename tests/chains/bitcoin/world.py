@@ -15,6 +15,7 @@ from chains.hashes import hash160, sha256
 from chains.signers import Secp256k1Key, multisig_script, secret
 from tests.chains.bitcoin.wallet import Coin, p2pkh_script, spend
 from chains.bitcoin.rest import BCOIN_REGTEST
+from tests.nodes import wait_until
 
 REGTEST = params_for("bitcoin", "regtest")
 COIN = 100_000_000
@@ -46,6 +47,9 @@ def _mine(node, miner, n=1) -> list[str]:
 
 def _send(node, tx) -> bytes:
     node.call("sendrawtransaction", tx.serialize().hex())
+    # bcoin answers before the transaction is in its mempool: wait, or the next block
+    # may be mined without it.
+    wait_until(lambda: tx.txid.hex() in node.call("getrawmempool"), 10, "the transaction")
     return tx.txid
 
 
