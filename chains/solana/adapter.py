@@ -48,7 +48,8 @@ class Adapter(ChainAdapter):
     def __init__(self, chain: str, settings: dict) -> None:
         super().__init__(chain, settings)
         self.cfg = parse(chain, settings)
-        self.rpc = SolanaRpc(self.cfg.rpc, self.cfg.timeout, self.cfg.concurrency)
+        self.rpc = SolanaRpc(self.cfg.rpc, self.cfg.timeout, self.cfg.concurrency,
+                             self.cfg.retries)
         self.commitment = Finalized if self.cfg.commitment == "finalized" else Confirmed
         self.source = f"solana {self.rpc.shown}"
         # One transaction often moves both an owner's SOL and its token accounts:

@@ -64,12 +64,19 @@ class SolanaRpcError(ChainError):
         super().__init__(f"{method} failed: {self.detail}")
 
 
+RETRY_STATUS = {429, 500, 502, 503, 504}
+"""HTTP answers worth asking again: rate limited, or the node briefly unwell."""
+
+
 class SolanaRpc:
-    def __init__(self, url: str, timeout: float = 30.0, concurrency: int = 16) -> None:
+    def __init__(self, url: str, timeout: float = 30.0, concurrency: int = 16,
+                 retries: int = 4, backoff: float = 0.5) -> None:
         self.url = url
         self.shown = redact(url)
         self.timeout = timeout
         self.concurrency = concurrency
+        self.retries = retries
+        self.backoff = backoff
         self._loop = asyncio.new_event_loop()
         self._client = AsyncClient(url, timeout=timeout)
 
@@ -79,29 +86,42 @@ class SolanaRpc:
         finally:
             self._loop.close()
 
-    async def _guard(self, method: str, call: Awaitable[T]) -> T:
-        try:
-            return await call
-        except RPCException as e:
-            raise SolanaRpcError(method, e) from None
-        except SolanaRpcException as e:
-            cause = e.__cause__ or e
-            name = type(cause).__name__
-            if "Timeout" in name:
-                raise NodeUnavailableError(f"node {self.shown} timed out after "
-                                           f"{self.timeout:g}s") from None
-            raise NodeUnavailableError(f"node {self.shown} is unreachable ({name})") from None
-        except (OSError, asyncio.TimeoutError) as e:
-            raise NodeUnavailableError(f"node {self.shown} is unreachable "
-                                       f"({type(e).__name__})") from None
-        except BaseException as e:
-            if is_panic(e):
-                raise NodeMismatchError(f"{method}: node {self.shown} gave an "
-                                        f"{panic_detail(e)}") from None
-            raise
+    async def _guard(self, method: str, make: Callable[[], Awaitable[T]]) -> T:
+        """``make()``'s answer; asked again with backoff on HTTP 429 and 5xx (reads are
+        idempotent); every failure translated to one of our errors."""
+        for attempt in range(self.retries + 1):
+            try:
+                return await make()
+            except RPCException as e:
+                raise SolanaRpcError(method, e) from None
+            except SolanaRpcException as e:
+                cause = e.__cause__ or e
+                status = getattr(getattr(cause, "response", None), "status_code", None)
+                if status in RETRY_STATUS and attempt < self.retries:
+                    await asyncio.sleep(self.backoff * 2 ** attempt)
+                    continue
+                if status is not None:
+                    tries = f" ({attempt + 1} tries)" if status in RETRY_STATUS else ""
+                    raise NodeUnavailableError(f"node {self.shown} answered HTTP {status} to "
+                                               f"{method}{tries}") from None
+                name = type(cause).__name__
+                if "Timeout" in name:
+                    raise NodeUnavailableError(f"node {self.shown} timed out after "
+                                               f"{self.timeout:g}s") from None
+                raise NodeUnavailableError(f"node {self.shown} is unreachable ({name})") \
+                    from None
+            except (OSError, asyncio.TimeoutError) as e:
+                raise NodeUnavailableError(f"node {self.shown} is unreachable "
+                                           f"({type(e).__name__})") from None
+            except BaseException as e:
+                if is_panic(e):
+                    raise NodeMismatchError(f"{method}: node {self.shown} gave an "
+                                            f"{panic_detail(e)}") from None
+                raise
+        raise AssertionError("unreachable")
 
     def run(self, method: str, make: Callable[[AsyncClient], Awaitable[T]]) -> T:
-        return self._loop.run_until_complete(self._guard(method, make(self._client)))
+        return self._loop.run_until_complete(self._guard(method, lambda: make(self._client)))
 
     def map(self, method: str, make: Callable[[AsyncClient, Any], Awaitable[T]],
             items: Iterable[Any], progress: Callable[[int], None] | None = None) -> list[T]:
@@ -111,7 +131,7 @@ class SolanaRpc:
 
         async def one(item):
             async with limit:
-                result = await self._guard(method, make(self._client, item))
+                result = await self._guard(method, lambda: make(self._client, item))
             if progress:
                 progress(1)
             return result

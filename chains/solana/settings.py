@@ -8,7 +8,8 @@ from typing import Any
 from reserves.errors import ConfigError
 from reserves.urls import check_http_url
 
-KEYS = {"adapter", "rpc", "mode", "commitment", "page_size", "concurrency", "timeout"}
+KEYS = {"adapter", "rpc", "mode", "commitment", "page_size", "concurrency", "timeout",
+        "retries"}
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class SolanaSettings:
     page_size: int = 1000
     concurrency: int = 16
     timeout: float = 30.0
+    retries: int = 4
 
 
 def parse(chain: str, raw: dict[str, Any]) -> SolanaSettings:
@@ -45,4 +47,7 @@ def parse(chain: str, raw: dict[str, Any]) -> SolanaSettings:
     timeout = raw.get("timeout", 30)
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
         raise ConfigError(f"{where}.timeout: must be a positive number of seconds")
-    return SolanaSettings(rpc, mode, commitment, page, conc, float(timeout))
+    retries = raw.get("retries", 4)
+    if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 10:
+        raise ConfigError(f"{where}.retries: must be an integer from 0 to 10")
+    return SolanaSettings(rpc, mode, commitment, page, conc, float(timeout), retries)

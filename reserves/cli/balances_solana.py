@@ -43,6 +43,10 @@ def register(fsub) -> None:
     p.add_argument("--commitment", default="finalized", choices=["finalized", "confirmed"])
     p.add_argument("--concurrency", type=int, default=16, metavar="N",
                    help="requests in flight (default 16)")
+    p.add_argument("--timeout", type=float, default=30, metavar="SECONDS",
+                   help="per request (default 30)")
+    p.add_argument("--retries", type=int, default=4, metavar="N",
+                   help="asks again on HTTP 429 and 5xx, with backoff (default 4)")
     add_common(p)
     p.set_defaults(handler=run_solana)
 
@@ -75,8 +79,11 @@ def run_solana(args: argparse.Namespace) -> int:
         raise UsageError("nothing to read: --no-native without --mint")
     if args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
+    if args.timeout <= 0 or not 0 <= args.retries <= 10:
+        raise UsageError("--timeout must be positive and --retries from 0 to 10")
     settings = {"rpc": args.rpc, "mode": args.mode, "commitment": args.commitment,
-                "concurrency": args.concurrency}
+                "concurrency": args.concurrency, "timeout": args.timeout,
+                "retries": args.retries}
     addresses = list(args.addresses)
     addresses += [c.address for c in claimed_addresses(
         args, lambda c: c.chain == chain.id and c.kind == "address")]

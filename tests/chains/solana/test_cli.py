@@ -174,3 +174,52 @@ def test_a_lying_node_cannot_move_a_figure_silently(surfnet, sol_world):
         proxy.close()
     for b in got:
         assert b.amount is None and "cannot return it" in b.error, b
+
+
+class _Flaky:
+    """A node behind a proxy that answers HTTP ``status`` to the first ``count``
+    getSignaturesForAddress requests (a rate-limited or briefly unwell provider)."""
+
+    def __init__(self, upstream, status, count):
+        from reserves.evidence.exchanges import Recorder
+
+        left = [count]
+
+        class Proxy(Recorder):
+            def _forward(self, method, path, body, headers):
+                if b"getSignaturesForAddress" in body and left[0] > 0:
+                    left[0] -= 1
+                    return status, "text/plain", b"slow down"
+                return super()._forward(method, path, body, headers)
+
+        self.proxy = Proxy(upstream)
+        self.url = self.proxy.url
+        self.left = left
+
+    def close(self):
+        self.proxy.close()
+
+
+def test_rate_limited_answers_are_asked_again(surfnet, sol_world, capsys):
+    w = sol_world
+    flaky = _Flaky(surfnet.url, 429, 2)
+    try:
+        code, out, err = _run(capsys, "--rpc", flaky.url, "--slot", w.slot, *w.holders[:2],
+                              "--json")
+    finally:
+        flaky.close()
+    assert code == 0, err
+    assert flaky.left[0] == 0  # every refusal was met, and asked again
+    for r in map(json.loads, out.splitlines()):
+        assert r["balance"] == w.expected[(r["address"], "SOL")]
+
+
+def test_a_node_that_keeps_failing_is_one_line_and_exit_2(surfnet, sol_world, capsys):
+    flaky = _Flaky(surfnet.url, 503, 10**6)
+    try:
+        code, out, err = _run(capsys, "--rpc", flaky.url, "--slot", sol_world.slot,
+                              "--retries", 1, sol_world.holders[0])
+    finally:
+        flaky.close()
+    assert code == 2 and err.count("\n") == 1 and not out
+    assert "answered HTTP 503 to read (2 tries)" in err
