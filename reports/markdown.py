@@ -47,9 +47,10 @@ def render(result: AuditResult) -> str:
         lines.append("None.")
     lines += ["", "## Addresses", ""]
     lines += _table(
-        ["chain", "asset", "address", "claimed", "observed", "verdict", "counted as", "reason"],
+        ["chain", "asset", "address", "claimed", "observed", "read by", "verdict", "counted as",
+         "reason"],
         [[a["chain"], a["asset"], short(a["address"]), amount(a["claimed"], a["decimals"]),
-          amount(a["observed"], a["decimals"]), a["verdict"],
+          amount(a["observed"], a["decimals"]), a.get("balance_method") or "-", a["verdict"],
           a["bucket"].replace("_", "-") if a["counted"] else "duplicate", a["reason"]]
          for a in records(result.addresses)])
     lines += ["", "## Inputs", ""]

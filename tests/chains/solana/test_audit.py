@@ -51,6 +51,13 @@ decimals = 6
     assert doc["snapshot"] == [{"chain": "solana", "height": w.slot,
                                 "block_hash": doc["snapshot"][0]["block_hash"],
                                 "source": "solana $TEST_SOLANA_RPC"}]
+    # Every report says how each figure was obtained (history, not a snapshot taken now).
+    assert all(got[(h, a)]["balance_method"] == "history" for h in w.holders[:3]
+               for a in ("SOL", "TOK"))
+    md = [line.split(" | ") for line in (tmp_path / "out/report.md").read_text().splitlines()
+          if line.startswith(("| solana | SOL |", "| solana | TOK |"))]
+    assert len(md) == 6 and all(cells[5] == "history" for cells in md), md
+    assert (tmp_path / "out/report.html").read_text().count("<td>history</td>") == 6
     written = b"".join(_tree(tmp_path / "out").values())
     assert b"s3cr3t" not in written and surfnet.url.encode() not in written
 
