@@ -11,6 +11,7 @@ import importlib
 import sys
 
 from reserves.cli.parser import Parser
+from reserves.errors import UsageError
 
 FAMILIES = ("bitcoin", "evm", "solana")
 
@@ -49,6 +50,22 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def parse_asset(text: str, flag: str, what: str, check):
+    """``SYMBOL=<what>:DECIMALS`` from ``flag``; ``check(contract)`` raises ValueError
+    with the reason when the contract (token address, mint) is not one."""
+    from reserves.balances import AssetSpec
+
+    symbol, eq, rest = text.partition("=")
+    contract, colon, decimals = rest.rpartition(":")
+    if not eq or not colon or not symbol or not decimals.isascii() or not decimals.isdigit():
+        raise UsageError(f"{flag} {text!r}: expected SYMBOL={what}:DECIMALS")
+    try:
+        check(contract)
+    except ValueError as e:
+        raise UsageError(f"{flag} {text!r}: {e}") from None
+    return AssetSpec(symbol, int(decimals), contract)
+
+
 def claimed_addresses(args: argparse.Namespace, keep) -> list:
     """Claims of the --claims file that ``keep(claim)`` selects."""
     if not args.claims:
@@ -62,7 +79,6 @@ def run(args: argparse.Namespace, adapter, height: int, block_hash: str | None, 
         addresses: list[str], mode: bool = False) -> int:
     """Pin, read and print; ``mode`` adds each figure's ``mode`` to the JSON lines."""
     from reports import balances as render
-    from reserves.errors import UsageError
     from reserves.progress import Progress
 
     if not addresses:

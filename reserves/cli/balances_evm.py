@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from reserves.cli.balances import COMMON_EPILOG, add_common, claimed_addresses, run
+from reserves.cli.balances import (COMMON_EPILOG, add_common, claimed_addresses, parse_asset,
+                                    run)
 from reserves.errors import UsageError
 
 EXAMPLES = """\
@@ -64,19 +65,9 @@ def register(fsub) -> None:
 
 
 def parse_token(text: str):
-    from reserves.balances import AssetSpec
+    from chains.evm.address import decode
 
-    symbol, eq, rest = text.partition("=")
-    address, colon, decimals = rest.rpartition(":")
-    if not eq or not colon or not symbol or not decimals.isdigit():
-        raise UsageError(f"--token {text!r}: expected SYMBOL=ADDRESS:DECIMALS")
-    from chains.evm.address import AddressError, decode
-
-    try:
-        decode(address)
-    except AddressError as e:
-        raise UsageError(f"--token {text!r}: {e}") from None
-    return AssetSpec(symbol, int(decimals), address)
+    return parse_asset(text, "--token", "ADDRESS", decode)
 
 
 def run_evm(args: argparse.Namespace) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from reserves.cli.balances import COMMON_EPILOG, add_common, claimed_addresses, run
+from reserves.cli.balances import (COMMON_EPILOG, add_common, claimed_addresses, parse_asset,
+                                    run)
 from reserves.errors import UsageError
 
 EPILOG = """\
@@ -54,17 +55,13 @@ def register(fsub) -> None:
 def parse_mint(text: str):
     from solders.pubkey import Pubkey
 
-    from reserves.balances import AssetSpec
+    def check(mint: str) -> None:
+        try:
+            Pubkey.from_string(mint)
+        except ValueError:
+            raise ValueError(f"{mint!r} is not a Solana address") from None
 
-    symbol, eq, rest = text.partition("=")
-    mint, colon, decimals = rest.rpartition(":")
-    if not eq or not colon or not symbol or not decimals.isdigit():
-        raise UsageError(f"--mint {text!r}: expected SYMBOL=MINT:DECIMALS")
-    try:
-        Pubkey.from_string(mint)
-    except ValueError:
-        raise UsageError(f"--mint {text!r}: {mint!r} is not a Solana address") from None
-    return AssetSpec(symbol, int(decimals), mint)
+    return parse_asset(text, "--mint", "MINT", check)
 
 
 def run_solana(args: argparse.Namespace) -> int:
