@@ -137,9 +137,12 @@ class ProviderHistory:
             pool: queue.Queue = queue.Queue()
             with _providers_file({"reserves": self._definition}):
                 for _ in range(self.workers):
-                    try:
+                    try:  # strict=False: in strict mode bitcoinlib rebuilds a P2SH-P2WPKH
+                        # scriptSig from the prevout's script hash (Esplora clients), and the
+                        # transaction no longer hashes to its txid; we check every txid anyway.
                         pool.put(cls(network=NETWORKS[self.network], provider_name="reserves",
-                                     cache_uri="", timeout=self._timeout, max_errors=1))
+                                     cache_uri="", timeout=self._timeout, max_errors=1,
+                                     strict=False))
                     except _Failed as e:
                         raise self._node_error(e.errors, "the tip height") from None
             self._pool = pool
@@ -213,7 +216,27 @@ class ProviderHistory:
         return header.hash, int(b.time)
 
     def network_ok(self) -> bool:
+        if self.provider in ESPLORA:  # Esplora's genesis block has no previousblockhash,
+            # which bitcoinlib's block reader needs: ask for the hash at height 0 alone.
+            try:
+                return str(self._call("block-height", "0")).strip() in GENESIS[self.network]
+            except _Failed as e:
+                raise self._node_error(e.errors, "block 0") from None
         return self.block(0)[0] in GENESIS[self.network]
+
+    def _call(self, *path: str):
+        """One GET on the provider through bitcoinlib's own client for it."""
+        import importlib
+
+        module, cls, denominator, _ = CLIENTS[self.provider]
+        client = getattr(importlib.import_module(f"bitcoinlib.services.{module}"), cls)(
+            NETWORKS[self.network], self._definition["url"], denominator,
+            self._definition["api_key"], "", None, self._timeout)
+        try:
+            return client.compose_request(*path)
+        except Exception as e:  # bitcoinlib's ClientError, requests' errors
+            err = getattr(e, "msg", e)
+            raise _Failed({"": err}) from None
 
     # --- histories ------------------------------------------------------------------
 
@@ -269,22 +292,17 @@ class ProviderHistory:
     def _esplora_count(self, address: str, confirmed: int) -> None:
         """bitcoinlib's Esplora clients cut histories short (paging, big transactions)
         without saying so: the address's own confirmed transaction count must match."""
-        import importlib
-
-        module, cls, denominator, _ = CLIENTS[self.provider]
-        client = getattr(importlib.import_module(f"bitcoinlib.services.{module}"), cls)(
-            NETWORKS[self.network], self._definition["url"], denominator,
-            self._definition["api_key"], "", None, self._timeout)
         try:
-            stats = client.compose_request("address", address)
+            stats = self._call("address", address)
             expected = int(stats["chain_stats"]["tx_count"])
-        except Exception as e:  # bitcoinlib's ClientError, requests' errors, a bad answer
-            err = getattr(e, "msg", e)
-            down = self._unavailable({"": err})
+        except _Failed as e:
+            down = self._unavailable(e.errors)
             if down is not None:
                 raise down from None
             raise HistoryError(f"provider {self.provider} gave no transaction count: "
-                               f"{self._describe({'': err})}") from None
+                               f"{self._describe(e.errors)}") from None
+        except (KeyError, TypeError, ValueError):
+            raise HistoryError(f"provider {self.provider} gave no transaction count") from None
         if expected != confirmed:
             raise HistoryError(f"the provider gave {confirmed} confirmed transaction(s), but "
                                f"counts {expected} for the address: the history is incomplete")
