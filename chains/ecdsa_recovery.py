@@ -22,7 +22,17 @@ class SchemeRecovery:
         self.schemes = schemes
         self._order = list(schemes)
         self._digest = digest
+        self._digests: dict[tuple[str, bytes], bytes] = {}  # a file signs one message
         self._to_address = to_address
+
+    def digest(self, scheme: str, message: bytes) -> bytes:
+        key = (scheme, message)
+        found = self._digests.get(key)
+        if found is None:
+            if len(self._digests) > 4096:
+                self._digests.clear()
+            found = self._digests[key] = self._digest(scheme, message)
+        return found
 
     def recover(self, sig: bytes, message: bytes, expected: Collection[bytes],
                 only: str | None = None) -> tuple[str, bytes] | None:
@@ -34,7 +44,7 @@ class SchemeRecovery:
         rs, recid = split_rsv(sig)
         for scheme in ([only] if only else self._order):
             try:
-                pub = recover(rs, recid, self._digest(scheme, message))
+                pub = recover(rs, recid, self.digest(scheme, message))
             except SignatureError:
                 continue
             addr = self._to_address(pub)

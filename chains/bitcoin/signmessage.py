@@ -18,6 +18,7 @@ for byte: no Unicode normalisation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from chains.hashes import sha256d, varstr
 from chains.secp256k1 import SignatureError, compress, recover
@@ -31,6 +32,7 @@ _ALLOWED = {
 }
 
 
+@lru_cache(maxsize=1024)  # a file signs one message, or a few, over every row
 def message_digest(magic: bytes, message: bytes) -> bytes:
     return sha256d(varstr(magic) + varstr(message))
 
