@@ -161,7 +161,12 @@ class Adapter(ChainAdapter):
         native = [s for s in assets if s.contract is None]
         watched = set(scripts.values())
         if self.provider is not None:
-            utxos, failed = self._provider_history(dests, scripts, block)
+            from chains.bitcoin.services import unspent_at
+
+            flavor = "bcoin" if self.cfg.address_format == "bcoin" else "core"
+            utxos, failed = unspent_at(self.provider, {
+                a: (node_address(d, self.params, flavor), scripts[a]) for a, d in dests.items()},
+                block.height)
             errors.update(failed)
             method = f"bitcoinlib-{self.cfg.provider}-history"
         elif self.rest is not None:
@@ -327,29 +332,6 @@ class Adapter(ChainAdapter):
             for found in pool.map(one, sorted(targets.items())):
                 utxos.update(found)
         return utxos
-
-    def _provider_history(self, dests: dict, scripts: dict[str, bytes], block: BlockRef):
-        """(outputs unspent at H, {address: why it has no figure})."""
-        from chains.bitcoin.services import HistoryError
-
-        flavor = "bcoin" if self.cfg.address_format == "bcoin" else "core"
-        targets = {a: node_address(d, self.params, flavor) for a, d in dests.items()}
-        utxos: dict = {}
-        failed: dict[str, str] = {}
-
-        def one(a):
-            try:
-                return a, history(self.provider.history(targets[a]), scripts[a], block.height)
-            except HistoryError as e:
-                return a, str(e)
-
-        with ThreadPoolExecutor(max_workers=self.provider.workers) as pool:
-            for a, found in pool.map(one, sorted(targets)):
-                if isinstance(found, str):
-                    failed[a] = found
-                else:
-                    utxos.update(found)
-        return utxos, failed
 
     # --- proofs -----------------------------------------------------------------
 

@@ -55,6 +55,32 @@ MAX_SATS = 21_000_000 * 100_000_000
 _DATA_DIR_LOCK = threading.Lock()
 
 
+def unspent_at(source: ProviderHistory, targets: dict[str, tuple[str, bytes]],
+               height: int) -> tuple[dict, dict[str, str]]:
+    """For ``targets`` (address -> (as the provider spells it, scriptPubKey)): the outputs
+    unspent at ``height`` and, per address whose history failed, why it has no figure."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chains.bitcoin.utxos import history
+
+    def one(address):
+        spelled, script = targets[address]
+        try:
+            return address, history(source.history(spelled), script, height)
+        except HistoryError as e:
+            return address, str(e)
+
+    utxos: dict = {}
+    failed: dict[str, str] = {}
+    with ThreadPoolExecutor(max_workers=source.workers) as pool:
+        for address, found in pool.map(one, sorted(targets)):
+            if isinstance(found, str):
+                failed[address] = found
+            else:
+                utxos.update(found)
+    return utxos, failed
+
+
 class HistoryError(ChainError):
     """This address's history cannot be read completely: no figure for it."""
 
@@ -234,7 +260,7 @@ class ProviderHistory:
             self._definition["api_key"], "", None, self._timeout)
         try:
             return client.compose_request(*path)
-        except Exception as e:  # bitcoinlib's ClientError, requests' errors
+        except Exception as e:  # noqa: BLE001 (bitcoinlib's ClientError, requests' errors)
             err = getattr(e, "msg", e)
             raise _Failed({"": err}) from None
 
@@ -251,6 +277,9 @@ class ProviderHistory:
                     raise down from None
                 raise HistoryError(f"provider {self.provider} failed: "
                                    f"{self._describe(e.errors)}") from None
+            except Exception as e:  # noqa: BLE001 (bitcoinlib choking on an answer it took)
+                raise HistoryError(f"bitcoinlib could not read the provider's answer: "
+                                   f"{self._describe({'': e})}") from None
             complete = srv.complete
         if len(txs) >= self.limit or not complete:
             raise HistoryError(f"the history may be incomplete: the provider gave {len(txs)} "

@@ -6,8 +6,12 @@ import pytest
 
 from chains.bitcoin.adapter import Adapter
 from reserves.balances import AssetSpec
-from reserves.errors import (ConfigError, NodeMismatchError, NodeUnavailableError,
-                             SnapshotError)
+from reserves.errors import (
+    ConfigError,
+    NodeMismatchError,
+    NodeUnavailableError,
+    SnapshotError,
+)
 from tests.chains.bitcoin.rest_proxy import RestProxy
 from tests.nodes import free_port
 
@@ -105,7 +109,7 @@ def test_unconfirmed_transactions_count_for_nothing_and_the_history_limit():
         regtest = params_for("bitcoin", "regtest")
         a = encode(Destination("p2pkh", hash160(ka.pub())), regtest)
         b = encode(Destination("p2pkh", hash160(kb.pub())), regtest)
-        block, got = _read(node.url, height, [a, b], mined)
+        _, got = _read(node.url, height, [a, b], mined)
         assert got[a].amount == COIN and got[a].proven is True
         assert got[b].amount == 0 and got[b].error == ""
         _, limited = _read(node.url, height, [a, b], history_limit=2)
@@ -309,3 +313,31 @@ def test_cli_timeout_option(backend, capsys):
     finally:
         silent.close()
     assert code == 2 and out == "" and "timed out after 1s" in err and err.count("\n") == 1
+
+
+def test_recorded_and_replayed_as_an_audit_does(bcoin, btc_world):
+    """Through the evidence recorder and then offline from what it recorded: the same
+    figures, proofs included, and nothing asked that was not recorded."""
+    from reserves.audit import _client_url
+    from reserves.evidence.exchanges import Recorder, Replayer
+
+    addresses = list(btc_world.addresses.values())
+
+    def figures(url):
+        _, got = _read(url, btc_world.height, addresses, btc_world.block_hash)
+        return {a: (b.amount, b.proven, b.error) for a, b in got.items()}
+
+    recorder = Recorder(bcoin.url)
+    try:
+        live = figures(_client_url(recorder.url, bcoin.url, False))
+        entries = recorder.entries()
+    finally:
+        recorder.close()
+    assert {a: f[0] for a, f in live.items()} == \
+        {btc_world.addresses[k]: v for k, v in btc_world.expected.items()}
+    replayer = Replayer(entries)
+    try:
+        assert figures(_client_url(replayer.url, bcoin.url, False)) == live
+        assert not replayer.missing
+    finally:
+        replayer.close()
