@@ -148,3 +148,21 @@ def test_long_histories_and_bitcoinlibs_paging(view):
         assert got[x].amount is None and "TypeError" in got[x].error
     finally:
         node.stop()
+
+
+def test_the_api_key_is_sent_and_never_shown(btc_world, view, monkeypatch):
+    """bitcoinlib sends the key as ?token=, and puts the URL in its error text."""
+    seen = []
+    target = btc_world.addresses["p2wsh-multisig"]
+
+    def alter(path, body):
+        seen.append(path)
+        return None if path.startswith(f"/address/{target}/txs") else body
+
+    monkeypatch.setenv("TEST_ESPLORA_TOKEN", "secret-token-4711")
+    _, got = _read(view(alter).url, "blockstream", btc_world.height, [target],
+                   api_key_env="TEST_ESPLORA_TOKEN")
+    assert any("token=secret-token-4711" in p for p in seen)
+    b = got[target]
+    assert b.amount is None and "[404]" in b.error and "token=***" in b.error
+    assert "secret-token-4711" not in b.error + b.source
