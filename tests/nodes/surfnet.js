@@ -16,5 +16,8 @@ const { Surfnet } = require(path.join(__dirname, '../../.tools/node_modules/@sol
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  setInterval(() => {}, 1 << 30);
+  // Surfnet queues an event per slot and per transaction until someone drains them;
+  // left undrained, the queue fills within a minute or two and the node stops
+  // answering. Nothing here needs the events: drop them.
+  setInterval(() => { try { surfnet.drainEvents(); } catch (e) { /* stopping */ } }, 200);
 })().catch((e) => { console.error(e); process.exit(1); });
