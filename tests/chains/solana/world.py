@@ -39,9 +39,9 @@ class World:
 
 
 class _Chain:
-    def __init__(self, node) -> None:
+    def __init__(self, node, timeout: float = 10) -> None:
         self.node = node
-        self.client = AsyncClient(node.url)
+        self.client = AsyncClient(node.url, timeout=timeout)
         self.loop = asyncio.new_event_loop()
 
     def run(self, coro):
