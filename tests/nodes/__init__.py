@@ -7,6 +7,7 @@ several test runs (or checkouts) can run side by side.
 from __future__ import annotations
 
 import socket
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -29,3 +30,13 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
             last = e
         time.sleep(0.05)
     raise RuntimeError(f"{what} did not come up within {timeout}s ({last})")
+
+
+def stop_process(proc: subprocess.Popen, grace: float = 10) -> None:
+    """Ask a node to stop; kill it if it has not after ``grace`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.nodes import free_port, wait_until
+from tests.nodes import free_port, stop_process, wait_until
 from tests.support import ROOT, tool
 
 ANVIL = "@foundry-rs/anvil-linux-amd64/bin/anvil"
@@ -30,11 +30,7 @@ class Anvil:
         self.accounts = self.w3.eth.accounts
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_process(self.proc)
 
     # --- helpers --------------------------------------------------------------
     def rpc(self, method: str, params: list):

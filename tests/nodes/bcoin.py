@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from tests.nodes import free_port, wait_until
+from tests.nodes import free_port, stop_process, wait_until
 from tests.support import tool
 
 BCOIN = "bcoin/bin/node"
@@ -32,11 +32,7 @@ class Bcoin:
         return self.rpc.call(method, *params)
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_process(self.proc)
 
 
 def start() -> Bcoin:

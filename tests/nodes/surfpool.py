@@ -7,6 +7,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+from tests.nodes import stop_process
 from tests.support import tool
 
 SCRIPT = Path(__file__).with_name("surfnet.js")
@@ -34,11 +35,7 @@ class Surfpool:
         self.payer = Keypair.from_bytes(bytes(info["payerSecretKey"]))
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_process(self.proc)
 
 
 def start(slot_ms: int = 50) -> Surfpool:
