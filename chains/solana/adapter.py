@@ -223,15 +223,28 @@ class Adapter(ChainAdapter):
         loaded = tx.transaction.meta.loaded_addresses
         if loaded is not None:
             keys += list(loaded.writable) + list(loaded.readonly)
-        return tx.transaction.meta, [str(k) for k in keys]
+        return tx.slot, tx.transaction.meta, [str(k) for k in keys]
+
+    async def _touching(self, client, signature: Signature, address: Pubkey, slot: int,
+                        at_or_before: bool):
+        """(meta, index of ``address``) of a transaction the node listed for it, checked:
+        it must touch the address, on the side of S the listing said."""
+        tx_slot, meta, keys = await self._transaction(client, signature)
+        if str(address) not in keys or len(meta.pre_balances) != len(keys) or \
+                len(meta.post_balances) != len(keys):
+            raise NodeMismatchError(f"node {self.rpc.shown} lists transaction {signature} for "
+                                    f"{address}, but the transaction does not touch it")
+        if (tx_slot <= slot) != at_or_before:
+            raise NodeMismatchError(f"node {self.rpc.shown} lists transaction {signature} on "
+                                    f"the wrong side of slot {slot} (it is in slot {tx_slot})")
+        return meta, keys.index(str(address))
 
     async def _lamports_at(self, client, address: Pubkey, slot: int) -> int:
         at, after = await self._signatures(client, address, slot)
         if at is None and after is None:
             r = await SolanaRpc.balance_at_least(client, address, slot, self.commitment)
             return r.value  # never in a transaction: its balance has not moved
-        meta, keys = await self._transaction(client, at or after)
-        i = keys.index(str(address))
+        meta, i = await self._touching(client, at or after, address, slot, at is not None)
         return meta.post_balances[i] if at is not None else meta.pre_balances[i]
 
     async def _token_at(self, client, account: Pubkey, owner: Pubkey, mint: Pubkey,
@@ -239,8 +252,7 @@ class Adapter(ChainAdapter):
         at, after = await self._signatures(client, account, slot)
         if at is None and after is None:
             return now  # no transaction the node keeps touched it: unchanged since S
-        meta, keys = await self._transaction(client, at or after)
-        i = keys.index(str(account))
+        meta, i = await self._touching(client, at or after, account, slot, at is not None)
         balances = meta.post_token_balances if at is not None else meta.pre_token_balances
         for b in balances or []:
             if b.account_index == i:

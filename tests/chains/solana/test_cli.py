@@ -223,3 +223,46 @@ def test_a_node_that_keeps_failing_is_one_line_and_exit_2(surfnet, sol_world, ca
         flaky.close()
     assert code == 2 and err.count("\n") == 1 and not out
     assert "answered HTTP 503 to read (2 tries)" in err
+
+
+@pytest.mark.parametrize("lie,reason", [
+    ("slot", "on the wrong side of slot"),
+    ("other", "the transaction does not touch it"),
+])
+def test_a_node_lying_about_history_is_named(surfnet, sol_world, lie, reason):
+    """A node that moves a transaction across S, or lists another address's transaction
+    for this one, gives no figure for that address, with the reason."""
+    import requests
+
+    from chains.solana.adapter import Adapter
+    from reserves.balances import AssetSpec
+
+    w = sol_world
+    victim, other = w.holders[1], w.holders[3]
+    def rpc(method, params):
+        return requests.post(surfnet.url, json={"jsonrpc": "2.0", "id": 1, "method": method,
+                                                "params": params}).json()["result"]
+
+    def keys(sig):
+        tx = rpc("getTransaction", [sig["signature"], {"maxSupportedTransactionVersion": 0}])
+        return tx["transaction"]["message"]["accountKeys"]
+
+    foreign = [s for s in rpc("getSignaturesForAddress", [other, {"commitment": "finalized"}])
+               if s["slot"] > w.slot and victim not in keys(s)]  # other's, not victim's
+    assert foreign
+
+    def alter(method, params, answer):
+        if lie == "slot" and method == "getTransaction" and answer.get("result"):
+            answer["result"]["slot"] = w.slot + 1_000  # every transaction now after S
+        if lie == "other" and method == "getSignaturesForAddress" and params[0] == victim:
+            answer["result"] = foreign[:1]
+        return answer
+
+    proxy = TamperingProxy(surfnet.url, alter)
+    try:
+        with Adapter("solana", {"rpc": proxy.url}) as a:
+            block = a.pin(w.slot)
+            [b] = a.read_balances([victim], [AssetSpec("SOL", 9)], block)
+    finally:
+        proxy.close()
+    assert b.amount is None and reason in b.error, b
