@@ -39,19 +39,15 @@ FORMAT_HELP = {
 }
 
 
-def _read(path: str) -> tuple[bytes, SourceFile]:
-    import hashlib
+def _read(path: str) -> tuple[bytes, int]:
+    """The first 4 KiB and the size, or a one-line error for a file that cannot be one."""
     from pathlib import Path
 
     try:
         p = Path(path)
         size = p.stat().st_size
-        h = hashlib.sha256()
         with open(p, "rb") as f:
             head = f.read(4096)
-            h.update(head)
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except IsADirectoryError:
@@ -60,7 +56,17 @@ def _read(path: str) -> tuple[bytes, SourceFile]:
         raise InputError(path, "empty file")
     if b"\x00" in head:
         raise InputError(path, "binary data (NUL bytes), not a liabilities file")
-    return head, SourceFile(path, h.hexdigest(), size)
+    return head, size
+
+
+def file_sha256(path: str) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 MAX_NESTING = 100  # no liabilities format nests more than a few levels
@@ -140,14 +146,16 @@ def load(path: str, fmt: str | None = None, *, tree: str | None = None,
          proof_table: str | None = None, two_digit: set[str] | None = None,
          account: int | None = None, account_nonce: str | None = None,
          progress=None) -> LiabilitiesReport:
-    head, source = _read(path)
+    head, size = _read(path)
     if fmt is None:
         fmt = detect(path, head)
     elif fmt not in FORMATS:
         raise InputError(path, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
     try:
         if fmt == "okx-tree":
-            return okx_tree.verify(path, source, progress)
+            # the tree's own pass hashes the file (in its second process when it has one)
+            return okx_tree.verify(path, size, progress)
+        source = SourceFile(path, file_sha256(path), size)
         if fmt == "bitmex":
             return bitmex.verify(path, source, account, account_nonce)
         data = _structured(path)
