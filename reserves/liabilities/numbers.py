@@ -8,8 +8,6 @@ exponent, no trailing fraction zeros, '0' for zero", which ``plain`` writes.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 U64_MAX = (1 << 64) - 1
 U128_MAX = (1 << 128) - 1
 
@@ -46,13 +44,3 @@ def plain(value: int, places: int) -> str:
 def fraction_places(text: str) -> int:
     return len(text.partition(".")[2])
 
-
-def plain_decimal(text: str) -> str:
-    """Java stripTrailingZeros().toPlainString() of a decimal string."""
-    try:
-        d = Decimal(text)
-    except InvalidOperation:
-        raise NumberError(f"{text!r} is not a number") from None
-    if d == 0:
-        return "0"
-    return format(d.normalize(), "f")

@@ -105,10 +105,10 @@ class Template:
 class Segment:
     """Arrays for ``n`` consecutive lines of a buffer, all in the simple form."""
 
-    __slots__ = ("n", "starts", "height", "values", "big", "noncanonical", "hashes",
-                 "text_start", "text_end", "a")
+    __slots__ = ("a", "big", "hashes", "height", "n", "noncanonical", "starts", "text_end",
+                 "text_start", "values")
 
-    def take(self, i: int, j: int) -> "Segment":
+    def take(self, i: int, j: int) -> Segment:
         part = Segment()
         part.n = j - i
         part.starts = self.starts[i:j + 1]

@@ -13,26 +13,28 @@ zeros, '0' for zero; 8 decimal places at most). Only the sums are hashed
 (the Maxwell flaw), which is why every parent's sums are checked against its
 children here, not just its hash. Amounts are integers of 1e-8 units.
 
-The file is read by two cursors at once: one over the parents of a level, one
-over the level below, both moving forward only, so a tree of any size is
-rebuilt in bounded memory (plus 8 bytes per leaf for the duplicate check).
+Every check (each parent's hash recomputed, each per-asset sum checked as
+integers, negative balances, values past u64, duplicate leaves and nodes,
+pads, structure, root totals) is made in one of two ways, with the same
+outcome; memory stays bounded (plus 8 bytes per leaf for the duplicate check):
 
-Two ways through the same checks, with the same findings:
-
-* ``_Rebuild.step`` takes one parent at a time, parsed line by line
-  (``_parse_line``): the reference, and what reports every finding;
-* ``_Rebuild.block`` takes thousands of parents at once from lines that
-  ``okx_scan`` parsed into arrays, and accepts the leading ones that are
-  provably clean (children at the right height, no pad or duplicate pair,
-  values within u64, parent sums equal to the children's, canonical texts,
-  recomputed hashes equal). The first parent it cannot accept goes through
-  ``step``, so any finding is reported by the reference code, in file order.
-
-On a large tree with two or more CPUs, the bottom level pair (the parents at
-height 2 and the leaves: half the work) is rebuilt in a second process while
-this one rebuilds the levels above; its result is used only when it found
-nothing and the two halves meet where they should, otherwise this process
-rebuilds that pair itself, so the report never depends on the split.
+* the sweep (``_Sweep``) reads the file once, each line parsed once, many
+  lines at a time (``okx_scan``). Lines are taken in pairs; each pair's
+  parent is computed (sums, canonical texts, sha256) and fed to a SHA-256
+  fingerprint of "the level above as computed", while each line is fed, as
+  published, to the fingerprint of its own level. When a level ends the two
+  fingerprints of the level above must be equal. The sweep can only say
+  "this tree needs no finding" (other than duplicate leaves, checked after);
+  at the first thing it does not expect it gives up. On two or more CPUs
+  the leaves (half the work) are swept by a forked process, which then
+  hashes the file for the report.
+* the exact rebuild (``_Rebuild``) reads the file with two cursors, one over
+  the parents of a level and one over the level below, both moving forward
+  only. ``_Rebuild.step`` takes one parent at a time, parsed line by line
+  (``_parse_line``): the reference, and what reports every finding by line;
+  ``_Rebuild.block`` accepts runs of provably clean parents at once and
+  hands the first other one to ``step``. It runs whenever the sweep gave up,
+  so every finding and every one-line error comes from it, in file order.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ _DIGEST = type(hashlib.sha256()).digest
 
 
 class _Node:
-    __slots__ = ("line", "hash", "height", "texts", "values")
+    __slots__ = ("hash", "height", "line", "texts", "values")
 
     def __init__(self, line: int, hash_: str, height: int, texts: list[str],
                  values: list[int]) -> None:
@@ -164,7 +166,7 @@ def _text(value: int) -> str:
 
 def _canonical(text: str) -> bool:
     """True when ``text`` is already in the canonical form the hash rule uses."""
-    body = text[1:] if text.startswith("-") else text
+    body = text.removeprefix("-")
     whole, dot, frac = body.partition(".")
     if dot and (not frac or frac.endswith("0")):
         return False

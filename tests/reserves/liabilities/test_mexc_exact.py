@@ -55,7 +55,7 @@ def test_a_sum_a_28_digit_decimal_would_round_is_exact_and_past_the_bound(tmp_pa
     own = {"BTC": "1"}
     sibling = {"BTC": "0.00000000000000000000000000001"}       # 1e-29
     # Decimal's default context (28 digits) would hash 1.000000000000000000000000000
-    assert Decimal("1") + Decimal(sibling["BTC"]) == Decimal(1)
+    assert Decimal(1) + Decimal(sibling["BTC"]) == Decimal(1)
     r = _load(tmp_path, _proof(own, sibling))
     # the path recomputes exactly: the sum hashed is 1.00000000000000000000000000001
     assert "hash-mismatch" not in _kinds(r) and "sum-mismatch" not in _kinds(r)
