@@ -187,10 +187,7 @@ def _check_values(node: _Node, out: _Findings) -> None:
 
 def _leaf_prefixes(hashes: np.ndarray) -> np.ndarray:
     """The first 8 bytes of each (lower-case hex) hash row, as integers."""
-    hx = hashes[:, :16]
-    nib = (hx & 15) + 9 * (hx >> 6)
-    by = (nib[:, 0::2] << 4) | nib[:, 1::2]
-    return np.ascontiguousarray(by).view(">u8").ravel().astype(np.uint64)
+    return _hex_raw(np.ascontiguousarray(hashes[:, :16])).view(">u8").ravel().astype(np.uint64)
 
 
 class _Rebuild:
@@ -593,8 +590,10 @@ def _lowest_flag(y):
 
 
 def _hex_raw(hashes: np.ndarray) -> np.ndarray:
-    nib = (hashes & 15) + 9 * (hashes >> 6)
-    return (nib[:, 0::2] << 4) | nib[:, 1::2]
+    """Lower-case hex rows (n, 2k) -> their bytes (n, k)."""
+    w = hashes.view("<u2")                       # two characters, the first in the low byte
+    nib = (w & 0x0F0F) + 9 * ((w >> 6) & 0x0101)
+    return (((nib & 0xFF) << 4) | (nib >> 8)).astype(np.uint8)
 
 
 def _parent_digests(cs, n: int, height: int):
@@ -610,6 +609,31 @@ def _parent_digests(cs, n: int, height: int):
     if (sums < left).any():
         return None
     n_assets = sums.shape[0]
+    flat_sums = sums.reshape(-1)
+    whole = flat_sums // _E8
+    frac = _digits8(flat_sums - whole * _E8)
+    m = (frac + _NONZERO) & _TOPS
+    m |= m >> u(8)
+    m |= m >> u(16)
+    m |= m >> u(32)
+    frac_len = np.bitwise_count(m).astype(np.int64)  # fraction digits, zeros dropped
+    top_text = top_len = None
+    if whole.max() >= _E8:                       # 9 to 12 whole digits: two words
+        top = whole // _E8
+        whole = whole - top * _E8
+        big = top > 0
+        td = _digits8(top)
+        skip = np.minimum(_lowest_flag((td + _NONZERO) & _TOPS), u(7))
+        top_text = ((td + _ZEROS) >> (skip * u(8))).reshape(n_assets, n)
+        top_len = np.where(big, 8 - skip.astype(np.int64), 0).reshape(n_assets, n)
+    wd = _digits8(whole)
+    skip = np.minimum(_lowest_flag((wd + _NONZERO) & _TOPS), u(7))   # "0" for zero
+    if top_text is not None:
+        skip = np.where(big, u(0), skip)
+    whole_text = ((wd + _ZEROS) >> (skip * u(8))).reshape(n_assets, n)
+    whole_len = (8 - skip.astype(np.int64)).reshape(n_assets, n)
+    frac_text = (frac + _ZEROS).reshape(n_assets, n)
+    frac_len = frac_len.reshape(n_assets, n)
     width = 128 + 22 * n_assets + 16
     rows = np.zeros((n, width), dtype=np.uint8)
     rows[:, :64] = cs.hashes[1:2 * n:2]
@@ -617,34 +641,18 @@ def _parent_digests(cs, n: int, height: int):
     flat = rows.reshape(-1)
     words = np.ndarray((flat.size - 7,), dtype="<u8", buffer=rows, strides=(1,))
     col = np.arange(n, dtype=np.int64) * width + 128
+    # Each write is a word at the row's next free byte, in order, so the bytes a
+    # word carries past its text are overwritten by the next one.
     for k in range(n_assets):
-        whole = sums[k] // _E8
-        fd = _digits8(sums[k] - whole * _E8)
-        m = (fd + _NONZERO) & _TOPS
-        m |= m >> u(8)
-        m |= m >> u(16)
-        m |= m >> u(32)
-        fl = np.bitwise_count(m).astype(np.int64)      # fraction digits, zeros dropped
-        if whole.max() >= _E8:
-            top = whole // _E8
-            whole = whole - top * _E8
-            big = top > 0
-            td = _digits8(top)
-            skip = np.minimum(_lowest_flag((td + _NONZERO) & _TOPS), u(7))
-            words[col[big]] = ((td + _ZEROS) >> (skip * u(8)))[big]
-            col = col + np.where(big, 8 - skip.astype(np.int64), 0)
-        else:
-            big = None
-        wd = _digits8(whole)
-        skip = np.minimum(_lowest_flag((wd + _NONZERO) & _TOPS), u(7))   # "0" for zero
-        if big is not None:
-            skip = np.where(big, u(0), skip)
-        words[col] = (wd + _ZEROS) >> (skip * u(8))
-        col = col + (8 - skip.astype(np.int64))
+        if top_text is not None:
+            words[col] = top_text[k]
+            col = col + top_len[k]
+        words[col] = whole_text[k]
+        col = col + whole_len[k]
         flat[col] = 46
-        col = col + (fl > 0)
-        words[col] = fd + _ZEROS
-        col = col + fl
+        col = col + (frac_len[k] > 0)
+        words[col] = frac_text[k]
+        col = col + frac_len[k]
     words[col] = np.uint64(int.from_bytes(str(height).encode(), "little"))
     pre = rows.view(f"S{width}").ravel().tolist()       # trailing NULs dropped
     digests = b"".join(map(_DIGEST, map(hashlib.sha256, pre)))
@@ -845,8 +853,15 @@ SPLIT_MIN_BYTES = 32 << 20   # below this one process is as quick
 
 
 def _leaf_start(path: str, size: int, height: int) -> int | None:
-    """Where the leaves start, to sweep them in a second process; None to use one."""
-    if size < SPLIT_MIN_BYTES or height < 3 or _jobs() < 2 or not hasattr(os, "fork"):
+    """Where the leaves start, to sweep them in a second process; None to use one.
+
+    Only a single-threaded process forks: another thread could hold a lock
+    (OpenSSL's, an import's) that the child would then wait on for ever.
+    """
+    import threading
+
+    if size < SPLIT_MIN_BYTES or height < 3 or _jobs() < 2 or not hasattr(os, "fork") or \
+            threading.active_count() > 1:
         return None
     with open(path, "rb") as f:
         off1 = _first_at_most(f, size, 1)

@@ -37,8 +37,18 @@ def no_fallback(monkeypatch):
 
 @pytest.fixture
 def two_processes(monkeypatch):
+    """Sweep the leaves in a forked process whatever the file's size; count the forks."""
+    forks = []
+    real = okx_tree._Fork.__init__
+
+    def counting(self, job):
+        forks.append(job)
+        real(self, job)
+
     monkeypatch.setattr(okx_tree, "SPLIT_MIN_BYTES", 0)
     monkeypatch.setattr(okx_tree, "_jobs", lambda: 2)
+    monkeypatch.setattr(okx_tree._Fork, "__init__", counting)
+    return forks
 
 
 def _scan_lines(lines: list[str]):
@@ -141,6 +151,7 @@ def test_two_processes_give_the_same_report(tmp_path, two_processes, no_fallback
     path = tmp_path / "tree.txt"
     write_tree(str(path), random_leaves(3000, seed=9), 3000)
     r = load(str(path))
+    assert len(two_processes) == 1
     assert r.binding is Binding.RECOMPUTED and r.details == {"leaves": 3000, "height": 13}
     assert r.source.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -150,9 +161,9 @@ def test_two_processes_and_an_attack_among_the_leaves(tmp_path, monkeypatch):
     leaves[123] = t.leaf(999, ("-0.5", "1", "1"))
     t.write(tmp_path / "tree.txt", t.build(leaves))
     one = load(str(tmp_path / "tree.txt"))
-    monkeypatch.setattr(okx_tree, "SPLIT_MIN_BYTES", 0)
-    monkeypatch.setattr(okx_tree, "_jobs", lambda: 2)
+    forks = two_processes.__wrapped__(monkeypatch)
     two = load(str(tmp_path / "tree.txt"))
+    assert len(forks) == 1
     assert _report(one) == _report(two) and one.binding is Binding.ATTESTED
     assert "negative-balance" in {f.kind for f in two.findings}
     assert two.source.sha256 == one.source.sha256
