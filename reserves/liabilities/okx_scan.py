@@ -307,6 +307,11 @@ class Cursor:
             end = data.rfind(b"\n") + 1
             if end:
                 break
+            if len(data) >= 4 * CHUNK:
+                # no LF at all: lines end with a lone CR (each with a byte after it here)
+                end = data.rfind(b"\r", 0, len(data) - 1) + 1
+                if end:
+                    break
         self.size = len(data)
         if self.size - end < PAD:
             data += bytes(PAD)
@@ -329,18 +334,21 @@ class Cursor:
         if self.tpl is None or self.slow:
             return False
         b0 = self.pos
+        first = self.data.find(b"\n", b0, self.end) + 1
+        if not first:
+            return False                       # only CR-ended lines here: read them one by one
         b1 = min(self.end, b0 + self.try_bytes)
         if b1 < self.end:
             b1 = self.data.rfind(b"\n", b0, b1) + 1
             if b1 <= b0:
-                b1 = self.data.index(b"\n", b0) + 1
+                b1 = first
         a, u, r32, r64 = self._arrays()
         while True:
             seg, bad = scan(a, u, r32, r64, b0, b1, self.tpl, self.check_hex)
-            if seg is None and b1 > self.data.index(b"\n", b0) + 1:
+            if seg is None and b1 > first:
                 half = b0 + (b1 - b0) // 2     # quotes out of step: narrow down
                 nb = self.data.rfind(b"\n", b0, half) + 1
-                b1 = nb if nb > b0 else self.data.index(b"\n", b0) + 1
+                b1 = nb if nb > b0 else first
                 self.try_bytes = max(b1 - b0, 256)
                 continue
             break
@@ -378,7 +386,7 @@ class Cursor:
             return self.data[seg.starts[i]:self.pos].decode("ascii")
         if self.pos >= self.end:
             return None
-        nl = self.data.index(b"\n", self.pos, self.end) + 1
+        nl = self.data.find(b"\n", self.pos, self.end) + 1 or self.end
         raw = self.data[self.pos:nl]
         self.pos = nl
         if self.slow:

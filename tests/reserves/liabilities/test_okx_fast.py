@@ -169,6 +169,25 @@ def test_two_processes_and_an_attack_among_the_leaves(tmp_path, monkeypatch):
     assert two.source.sha256 == one.source.sha256
 
 
+def test_lone_cr_line_ends_are_read_in_bounded_buffers(tmp_path, monkeypatch):
+    """A file with no LF at all is still cut into lines (CR, as universal newlines do)."""
+    monkeypatch.setattr(okx_scan, "CHUNK", 700)
+    path = tmp_path / "tree.txt"
+    write_tree(str(path), random_leaves(500, seed=4), 500)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    seen = []
+    real = okx_scan.Cursor._read
+
+    def read(self):
+        real(self)
+        seen.append(len(self.data))
+
+    monkeypatch.setattr(okx_scan.Cursor, "_read", read)
+    r = load(str(path))
+    assert r.binding is Binding.RECOMPUTED and r.details["leaves"] == 500
+    assert max(seen) < 8 * 700 + okx_scan.PAD + 400
+
+
 def test_more_than_8_places_anywhere_is_a_one_line_error(tmp_path):
     lines = t.write(tmp_path / "tree.txt", t.build(t.honest_leaves(4)))
     h, height, _ = lines[3].split(",", 2)
