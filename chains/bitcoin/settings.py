@@ -6,8 +6,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from chains.settings import node_url, only_keys
 from reserves.errors import ConfigError
-from reserves.urls import check_http_url, with_env_credentials
+from reserves.urls import with_env_credentials
 
 KEYS = {"adapter", "rpc", "network", "backend", "scan", "start_height", "verify_proofs",
         "rpc_user_env", "rpc_password_env", "timeout", "batch_size", "address_format",
@@ -43,13 +44,8 @@ class BitcoinSettings:
 
 def parse(chain: str, raw: dict[str, Any]) -> BitcoinSettings:
     where = f"chains.{chain}"
-    for k in raw:
-        if k not in KEYS:
-            raise ConfigError(f"{where}.{k}: unknown key (allowed: {', '.join(sorted(KEYS))})")
-    rpc = raw.get("rpc")
-    if not isinstance(rpc, str):
-        raise ConfigError(f"{where}.rpc: missing (the node's URL)")
-    check_http_url(rpc, f"{where}.rpc")
+    only_keys(raw, KEYS, where)
+    rpc = node_url(raw, where, "the node's URL")
     rpc = with_env_credentials(rpc, raw.get("rpc_user_env"), raw.get("rpc_password_env"),
                                f"{where}.rpc_password_env")
     network = raw.get("network")

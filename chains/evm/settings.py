@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from chains.settings import only_keys
 from reserves.errors import ConfigError
 from reserves.urls import check_http_url
 
@@ -28,9 +29,7 @@ class EvmSettings:
 
 def parse(chain: str, raw: dict[str, Any]) -> EvmSettings:
     where = f"chains.{chain}"
-    for k in raw:
-        if k not in KEYS:
-            raise ConfigError(f"{where}.{k}: unknown key (allowed: {', '.join(sorted(KEYS))})")
+    only_keys(raw, KEYS, where)
     if "chain_id" not in raw:
         # Required, never taken from the node; the catalog's id is named as a hint only
         # (a test chain labelled ethereum has another id).

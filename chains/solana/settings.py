@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from chains.settings import node_url, only_keys
 from reserves.errors import ConfigError
-from reserves.urls import check_http_url
 
 KEYS = {"adapter", "rpc", "mode", "commitment", "page_size", "concurrency", "timeout",
         "retries"}
@@ -25,13 +25,8 @@ class SolanaSettings:
 
 def parse(chain: str, raw: dict[str, Any]) -> SolanaSettings:
     where = f"chains.{chain}"
-    for k in raw:
-        if k not in KEYS:
-            raise ConfigError(f"{where}.{k}: unknown key (allowed: {', '.join(sorted(KEYS))})")
-    rpc = raw.get("rpc")
-    if not isinstance(rpc, str):
-        raise ConfigError(f"{where}.rpc: missing (the node's JSON-RPC URL)")
-    check_http_url(rpc, f"{where}.rpc")
+    only_keys(raw, KEYS, where)
+    rpc = node_url(raw, where)
     mode = raw.get("mode", "history")
     if mode not in ("history", "context"):
         raise ConfigError(f"{where}.mode: must be history or context")
