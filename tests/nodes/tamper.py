@@ -54,3 +54,34 @@ class TamperingProxy:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class FlakyProxy:
+    """A rate-limited or briefly failing node: answers HTTP ``status`` to the first
+    ``failures`` requests whose body contains ``match`` (every request when empty),
+    then passes them through to the real node. ``seen`` lists the statuses given."""
+
+    def __init__(self, upstream: str, status: int, failures: int, match: bytes = b"") -> None:
+        from reserves.evidence.exchanges import Recorder
+
+        self.seen: list[int] = []
+        self.left = failures
+        lock = threading.Lock()
+        outer = self
+
+        class Proxy(Recorder):
+            def _forward(self, method, path, body, headers):
+                if match in body:
+                    with lock:
+                        fail = outer.left > 0
+                        outer.left -= fail
+                        outer.seen.append(status if fail else 200)
+                    if fail:
+                        return status, "text/plain", b""
+                return super()._forward(method, path, body, headers)
+
+        self._proxy = Proxy(upstream)
+        self.url = self._proxy.url
+
+    def close(self) -> None:
+        self._proxy.close()

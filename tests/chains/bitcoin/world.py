@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from chains.bitcoin.address import Destination, encode
 from chains.bitcoin.params import params_for
 from chains.bitcoin.tx import TxOut
-from chains.hashes import hash160, sha256
+from chains.hashes import hash160
 from chains.signers import Secp256k1Key, multisig_script, secret
 from tests.chains.bitcoin.wallet import Coin, p2pkh_script, spend
 from chains.bitcoin.rest import BCOIN_REGTEST

@@ -5,7 +5,6 @@ import json
 import pytest
 
 from reserves.cli import main
-from tests.chains.evm import world as world_mod
 from tests.nodes import free_port
 from tests.nodes.anvil import CHAIN_ID
 

@@ -5,63 +5,15 @@ failing endpoint, or for a node that lies in a token's storage proof; the
 figures are checked against the amounts tests/chains/evm/world.py minted.
 """
 
-import threading
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from chains.evm.adapter import Adapter
 from reserves.balances import AssetSpec
 from reserves.errors import NodeUnavailableError
 from tests.nodes.anvil import CHAIN_ID
-from tests.nodes.tamper import TamperingProxy
+from tests.nodes.tamper import FlakyProxy, TamperingProxy
 
 pytestmark = pytest.mark.node
-
-
-class FlakyProxy:
-    """Answers the first ``failures`` requests with HTTP ``status``, then passes through."""
-
-    def __init__(self, upstream: str, status: int, failures: int) -> None:
-        self.seen = []
-        state = {"left": failures}
-        lock = threading.Lock()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                with lock:
-                    fail = state["left"] > 0
-                    state["left"] -= 1
-                    outer.seen.append(status if fail else 200)
-                if fail:
-                    self.send_response(status)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                req = urllib.request.Request(upstream, data=body,
-                                             headers={"Content-Type": "application/json"})
-                with urllib.request.urlopen(req) as r:
-                    data = r.read()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.mark.parametrize("status", [429, 503])

@@ -36,7 +36,6 @@ class World:
 
 def build(node) -> World:
     w = World(node)
-    acct = node.accounts[0]
     w.multicall = node.install_multicall()
     w.usdt = node.deploy("TestToken", "USDT", 6)
     w.dai = node.deploy("TestToken", "DAI", 18)

@@ -7,7 +7,7 @@ import pytest
 
 from reserves.cli import main
 from tests.nodes import free_port
-from tests.nodes.tamper import TamperingProxy
+from tests.nodes.tamper import FlakyProxy, TamperingProxy
 
 pytestmark = pytest.mark.node
 
@@ -176,46 +176,22 @@ def test_a_lying_node_cannot_move_a_figure_silently(surfnet, sol_world):
         assert b.amount is None and "cannot return it" in b.error, b
 
 
-class _Flaky:
-    """A node behind a proxy that answers HTTP ``status`` to the first ``count``
-    getSignaturesForAddress requests (a rate-limited or briefly unwell provider)."""
-
-    def __init__(self, upstream, status, count):
-        from reserves.evidence.exchanges import Recorder
-
-        left = [count]
-
-        class Proxy(Recorder):
-            def _forward(self, method, path, body, headers):
-                if b"getSignaturesForAddress" in body and left[0] > 0:
-                    left[0] -= 1
-                    return status, "text/plain", b"slow down"
-                return super()._forward(method, path, body, headers)
-
-        self.proxy = Proxy(upstream)
-        self.url = self.proxy.url
-        self.left = left
-
-    def close(self):
-        self.proxy.close()
-
-
 def test_rate_limited_answers_are_asked_again(surfnet, sol_world, capsys):
     w = sol_world
-    flaky = _Flaky(surfnet.url, 429, 2)
+    flaky = FlakyProxy(surfnet.url, 429, 2, b"getSignaturesForAddress")
     try:
         code, out, err = _run(capsys, "--rpc", flaky.url, "--slot", w.slot, *w.holders[:2],
                               "--json")
     finally:
         flaky.close()
     assert code == 0, err
-    assert flaky.left[0] == 0  # every refusal was met, and asked again
+    assert flaky.left == 0 and flaky.seen[:3] == [429, 429, 200]  # refused twice, asked again
     for r in map(json.loads, out.splitlines()):
         assert r["balance"] == w.expected[(r["address"], "SOL")]
 
 
 def test_a_node_that_keeps_failing_is_one_line_and_exit_2(surfnet, sol_world, capsys):
-    flaky = _Flaky(surfnet.url, 503, 10**6)
+    flaky = FlakyProxy(surfnet.url, 503, 10**6, b"getSignaturesForAddress")
     try:
         code, out, err = _run(capsys, "--rpc", flaky.url, "--slot", sol_world.slot,
                               "--retries", 1, sol_world.holders[0])
