@@ -9,10 +9,12 @@ import hashlib
 from sha3 import keccak_256 as _keccak_256
 
 try:
-    hashlib.new("ripemd160", b"")
+    _RIPEMD160 = hashlib.new("ripemd160")  # copying it skips the lookup by name
 
     def ripemd160(data: bytes) -> bytes:
-        return hashlib.new("ripemd160", data).digest()
+        h = _RIPEMD160.copy()
+        h.update(data)
+        return h.digest()
 except ValueError:  # OpenSSL 3 without the legacy provider
     from Crypto.Hash import RIPEMD160 as _ripemd160
 

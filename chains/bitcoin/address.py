@@ -9,12 +9,16 @@ address that fails to decode must fail its row, never pass it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from chains.bitcoin.params import Params
 from chains.encoding import (B58_ALPHABET, b58check_decode, b58check_encode,
                              convert_bits, decode_segwit, encode_segwit)
 from chains.hashes import hash160, sha256
+
+
+_BASE58 = re.compile(f"[{B58_ALPHABET}]+")
 
 
 class AddressError(ValueError):
@@ -56,7 +60,7 @@ def decode(address: str, params: Params) -> Destination:
         if version == 1 and len(program) == 32:
             return Destination("p2tr", program)
         return Destination(f"witness-v{version}", program)
-    if not a or any(c not in B58_ALPHABET for c in a):
+    if not _BASE58.fullmatch(a):
         raise AddressError("not a base58 or bech32 address of this network")
     try:
         body = b58check_decode(a)

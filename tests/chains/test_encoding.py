@@ -73,3 +73,67 @@ def test_round_trip_every_kind():
             address = key.btc_address(kind, network=network)
             assert encode(decode(address, params), params) == address
     assert b58check_decode("1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu")[0] == 0
+
+
+def _reference_polymod(values):
+    """BIP-173's checksum, written as the BIP gives it."""
+    gen = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i in range(5):
+            chk ^= gen[i] if (top >> i) & 1 else 0
+    return chk
+
+
+def test_table_checksum_agrees_with_the_bip_loop_on_random_strings():
+    import random
+
+    from chains.encoding import _B32_CHARSET, _bech32_parse, _hrp_expand
+
+    rng = random.Random(173)
+    agreed = valid = 0
+    for _ in range(4000):
+        hrp = "".join(rng.choice("abcxyz019~!") for _ in range(rng.randint(1, 12)))
+        data = [rng.randrange(32) for _ in range(rng.randint(6, 89 - len(hrp)))]
+        if rng.random() < 0.5:  # make the checksum valid (bech32 or bech32m)
+            const = rng.choice((1, 0x2BC830A3))
+            pm = _reference_polymod(_hrp_expand(hrp) + data[:-6] + [0] * 6) ^ const
+            data[-6:] = [(pm >> 5 * (5 - i)) & 31 for i in range(6)]
+        text = hrp + "1" + "".join(_B32_CHARSET[d] for d in data)
+        expected = _reference_polymod(_hrp_expand(hrp) + data)
+        try:
+            got_hrp, count, number, const = _bech32_parse(text, 90)
+        except ValueError as e:
+            assert "checksum" in str(e) and expected not in (1, 0x2BC830A3)
+            agreed += 1
+            continue
+        assert (got_hrp, count, const) == (hrp, len(data), expected)
+        assert number == int("".join(f"{d:05b}" for d in data), 2)
+        agreed += 1
+        valid += 1
+    assert agreed == 4000 and valid > 1500
+
+
+def test_segwit_programs_of_every_length_and_version_round_trip():
+    import random
+
+    from chains.encoding import bech32_encode, convert_bits
+
+    rng = random.Random(350)
+    for version in range(17):
+        for size in range(2, 41):
+            program = bytes(rng.randrange(256) for _ in range(size))
+            if version == 0 and size not in (20, 32):
+                continue
+            address = encode_segwit("bc", version, program)
+            assert decode_segwit("bc", address) == (version, program)
+    # Non-zero padding bits, and a leftover of 5 or more bits, are refused (BIP-173).
+    data = convert_bits(bytes(32), 8, 5, True)  # 52 values: 4 padding bits
+    data[-1] |= 1
+    with pytest.raises(ValueError, match="padding"):
+        decode_segwit("bc", bech32_encode("bc", [0] + data, 1))
+    with pytest.raises(ValueError, match="padding"):
+        decode_segwit("bc", bech32_encode("bc", [0] + convert_bits(bytes(20), 8, 5, True) + [0],
+                                          1))
