@@ -18,6 +18,8 @@ column is an error rather than something silently ignored.
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from reserves.claims import Proof
 from reserves.errors import InputError
 from reserves.importers.common import ClaimsFile, PendingRow, TotalLine, build_claims, parse_height
@@ -45,6 +47,8 @@ COLUMNS = {
 }
 REQUIRED = ("coin", "address", "amount", "message", "sig1")
 OPTIONAL_TAIL = ("sig2", "script", "eoa1", "eoa2")
+FIELDS = ("coin", "address", "amount", "message", "sig1", "sig2", "script", "eoa1", "eoa2",
+          "type", "network", "height")
 
 
 def looks_like(sections: list[Section]) -> bool:
@@ -107,29 +111,29 @@ def load(path: str, text: str, source: SourceFile) -> ClaimsFile:
     base_units = "network" not in idx and len(cols) == 7
     pending = []
     width = len(cols)
+    # Every field in one C-level pick per row; a column the header lacks reads the
+    # empty cell appended at index ``width``.
+    pick = itemgetter(*(idx.get(name, width) for name in FIELDS))
+    nulls = NULLS
     for line, cells in table.rows:
         if len(cells) != width:
             check_width(path, line, cells, minimum, width)
             cells = cells + [""] * (width - len(cells))
-        values = {name: (None if (v := cells[i].strip()) in NULLS else v)
-                  for name, i in idx.items()}
-        cell = values.get
-
-        coin = cell("coin")
-        address = cell("address")
+        cells.append("")
+        (coin, address, amount, message, sig1, sig2, script, eoa1, eoa2, kind_text,
+         network, height) = [None if (v := c.strip()) in nulls else v for c in pick(cells)]
         if coin is None:
             raise InputError(path, "empty coin", line, "coin")
         if address is None:
             raise InputError(path, "empty address", line, "address")
-        sigs = tuple(s for s in (cell("sig1"), cell("sig2")) if s is not None)
-        owners = tuple(o for o in (cell("eoa1"), cell("eoa2")) if o is not None)
-        kind_text = cell("type")
+        sigs = tuple(filter(None, (sig1, sig2)))  # cells are None or non-empty
+        owners = tuple(filter(None, (eoa1, eoa2)))
         kind = "address" if kind_text in (None, "Non Staking") else \
             "-".join(kind_text.lower().split())
         pending.append(PendingRow(
-            line=line, coin=coin, address=address, amount_text=cell("amount"),
-            proof=Proof(cell("message"), sigs, cell("script"), owners),
-            base_units=base_units, network_label=cell("network"),
-            height=parse_height(path, line, cell("height")), kind=kind))
+            line=line, coin=coin, address=address, amount_text=amount,
+            proof=Proof(message, sigs, script, owners),
+            base_units=base_units, network_label=network,
+            height=parse_height(path, line, height), kind=kind))
     claims, findings = build_claims(path, pending)
     return ClaimsFile(source, f"okx-{len(cols)}col", claims, totals, findings, base_units)

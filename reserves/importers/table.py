@@ -91,11 +91,14 @@ def read_sections(path: str, text: str, rows_per_section: int | None = None) -> 
         if rows_per_section is not None and current is not None and line.strip() \
                 and len(current.rows) >= rows_per_section:
             continue
-        try:
-            cells = next(csv.reader((line,)), [])
-        except csv.Error as e:
-            raise InputError(path, f"unreadable CSV: {e}", number) from None
-        if not line.strip() or not any(c.strip() for c in cells):
+        if '"' in line:
+            try:
+                cells = next(csv.reader((line,)), [])
+            except csv.Error as e:
+                raise InputError(path, f"unreadable CSV: {e}", number) from None
+        else:  # without quotes a CSV line is its cells joined by commas
+            cells = line.split(",")
+        if not line.strip() or not (cells[0].strip() or any(c.strip() for c in cells)):
             current = None
             continue
         if current is None:
