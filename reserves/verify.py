@@ -21,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import chains
 from reserves.claims import Claim
+from reserves.gc_pause import gc_paused
 from reserves.message_policy import MessagePolicy
 from reserves.verdicts import Verdict, failed, unsigned, unsupported
 
@@ -76,6 +77,12 @@ def verify_claims(claims: Sequence[Claim], policy: MessagePolicy, jobs: int | No
 
     ``jobs`` processes are used for large inputs (default: every core).
     """
+    with gc_paused():  # forked workers inherit the pause
+        return _verify_claims(claims, policy, jobs, progress)
+
+
+def _verify_claims(claims: Sequence[Claim], policy: MessagePolicy, jobs: int | None,
+                   progress: Callable[[int], None] | None) -> list[Verdict]:
     global _FORKED
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(claims) < PARALLEL_THRESHOLD:

@@ -8,6 +8,7 @@ rows), and findings. The format is detected from the headers unless given.
 from __future__ import annotations
 
 from reserves.errors import InputError
+from reserves.gc_pause import gc_paused
 from reserves.importers import htx, native, okx, okx_audit
 from reserves.importers.common import ClaimsFile, TotalLine
 from reserves.importers.table import read_sections, read_text
@@ -50,11 +51,12 @@ def load(path: str, fmt: str | None = None, name: str | None = None) -> ClaimsFi
         fmt = detect(path, text)
     elif fmt not in FORMATS:
         raise InputError(path, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
-    result = FORMATS[fmt].load(path, text, source)
-    if not result.claims:
-        raise InputError(path, "no address rows")
-    result.findings.extend(check_totals(path, result.totals, result.claims,
-                                        result.base_units))
+    with gc_paused():
+        result = FORMATS[fmt].load(path, text, source)
+        if not result.claims:
+            raise InputError(path, "no address rows")
+        result.findings.extend(check_totals(path, result.totals, result.claims,
+                                            result.base_units))
     return result
 
 
