@@ -2,10 +2,11 @@
 
 Importing and verifying a 200,000-row file creates about a million small
 objects that live to the end of the run and form no reference cycles.
-Each collection of the oldest generation walks all of them again: about
-15% of the import and of verification on such a file. Objects without
-cycles are still freed at once by reference counting; anything cyclic
-made during the pause is collected after it.
+Each collection of the oldest generation walks all of them again: a
+quarter of the import's CPU time on such a file (5.2 s against 3.7 s,
+measured), a few percent of verification's. Objects without cycles are
+still freed at once by reference counting; anything cyclic made during the
+pause is collected after it.
 """
 
 from __future__ import annotations
