@@ -14,9 +14,19 @@ from dataclasses import dataclass
 
 from reserves.findings import Finding, Severity
 
-# A year 2009-2099, a run of six or more digits (a height or a unix time),
-# or a hex run of 16 or more (a nonce or a block hash).
-_FRESH = re.compile(r"(?<!\d)20[0-9]{2}(?!\d)|\d{6,}|[0-9a-fA-F]{16,}")
+_YEAR = r"20[0-9]{2}"
+_MONTH_NAME = r"(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
+# What ties a signature to one snapshot: a date to the month at least
+# (2026-12-01, 2026/12, 01.12.2026, "1 December 2026", "Dec 1, 2026"), a run
+# of six or more digits (a height, a unix time, 20261201), or a hex run of 16
+# or more (a nonce or a block hash).
+_FRESH = re.compile(
+    rf"(?<!\d){_YEAR}[-/.](?:0?[1-9]|1[0-2])(?!\d)"
+    rf"|(?<!\d)\d{{1,2}}[-/.]\d{{1,2}}[-/.]{_YEAR}(?!\d)"
+    rf"|{_MONTH_NAME}\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?{_YEAR}(?!\d)"
+    r"|\d{6,}|[0-9a-fA-F]{16,}")
+# A year alone ("OKC_DTT_AUP2025") narrows a replay to that year, no further.
+_YEAR_ALONE = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +65,14 @@ def carries_freshness(message: str) -> bool:
     return bool(_FRESH.search(message))
 
 
+def year_only(message: str) -> str | None:
+    """The year a message names when a year is all that dates it, else None."""
+    if carries_freshness(message):
+        return None
+    m = _YEAR_ALONE.search(message)
+    return m.group(0) if m else None
+
+
 def message_findings(messages: dict[str, int], policy: MessagePolicy) -> list[Finding]:
     """Findings about the messages signed rows used (``messages``: text -> row count)."""
     out = []
@@ -66,7 +84,14 @@ def message_findings(messages: dict[str, int], policy: MessagePolicy) -> list[Fi
             + ", ".join(f"{m!r} ({n} rows)" for m, n in sorted(messages.items())),
             subject="message"))
     for text, count in sorted(messages.items()):
-        if not carries_freshness(text):
+        year = year_only(text)
+        if year is not None:
+            out.append(Finding(
+                "message-year-only", Severity.WARNING,
+                f"message {text!r} ({count} rows) names the year {year} but no date, height "
+                "or nonce: the same signature could be replayed at any snapshot of that "
+                "year", subject=f"message:{text}"))
+        elif not carries_freshness(text):
             out.append(Finding(
                 "message-not-fresh", Severity.WARNING,
                 f"message {text!r} ({count} rows) carries no date, height or nonce: the "

@@ -55,6 +55,14 @@ def test_pinned_message_passes_the_right_rows():
     assert "message-not-pinned" not in kinds and "message-not-fresh" in kinds
 
 
+def test_the_audit_firm_message_is_dated_by_its_year_only():
+    check = check_claims(str(shared(f"{EXCHANGES}/{DELOITTE}")),
+                         policy=MessagePolicy(exact="OKC_DTT_AUP2025"), jobs=1)
+    year = [f for f in check.findings if f.kind == "message-year-only"]
+    assert len(year) == 1 and "2025" in year[0].message and "(9 rows)" in year[0].message
+    assert not any(f.kind == "message-not-fresh" for f in check.findings)
+
+
 def test_htx_message_pattern_and_a_wrong_pin():
     path = str(shared(f"{EXCHANGES}/{HTX_2023}"))
     ok = check_claims(path, policy=MessagePolicy(pattern="huobi|King will be back!|"
