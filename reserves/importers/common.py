@@ -76,11 +76,18 @@ def build_claims(path: str, rows: list[PendingRow],
     """Resolve and parse pending rows into claims; infer unknown decimals per label."""
     catalog = catalog or default_catalog()
     resolved = []
+    # (asset, chain, published decimals) -> (catalog decimals, first line, rows)
+    contradicted: dict[tuple[str, str, int], list[int]] = {}
     for r in rows:
         if r.chain_id is not None:
             chain = catalog.chain_by_label(r.chain_id)
             asset = catalog.asset_symbol(r.coin)
-            dec = r.decimals if r.decimals is not None else catalog.decimals(asset, chain)
+            known = catalog.decimals(asset, chain)
+            dec = r.decimals if r.decimals is not None else known
+            if r.decimals is not None and known is not None and known != r.decimals:
+                seen = contradicted.setdefault((asset, chain.id if chain else r.chain_id,
+                                                r.decimals), [known, r.line, 0])
+                seen[2] += 1
             resolved.append((asset, chain, dec))
         else:
             res = catalog.resolve(r.coin, r.network_label)
@@ -95,6 +102,13 @@ def build_claims(path: str, rows: list[PendingRow],
             except AmountError as e:
                 raise InputError(path, f"amount: {e}", r.line, "amount") from None
     findings = [
+        Finding("decimals-contradict-catalog", Severity.ERROR,
+                f"{asset} on {chain}: the file writes {published} decimals (line {line}, "
+                f"{count} row{'s' if count != 1 else ''}) where the catalog has {known}: one "
+                "of them is wrong, and a base-unit amount read at the wrong scale is off by "
+                f"10^{abs(published - known)}", subject=f"{path}:{asset}:{chain}")
+        for (asset, chain, published), (known, line, count) in sorted(contradicted.items())]
+    findings += [
         Finding("decimals-inferred", Severity.INFO,
                 f"{coin}: decimals unknown to the catalog; using {d} (the most the file "
                 "writes) to keep amounts exact", subject=f"{path}:{coin}")

@@ -102,6 +102,24 @@ def test_native_row_on_an_unknown_chain_names_that_chain(tmp_path):
     assert unsigned.status.value == "unsigned" and "moonchain" in unsigned.reason
 
 
+def test_native_decimals_that_contradict_the_catalog_are_an_error(tmp_path, capsys):
+    k = Secp256k1Key(secret("edges", 4))
+    path = tmp_path / "n.csv"
+    rows = [f"ethereum,USDT,{k.evm_address()},{5 + i},18,{MSG},{k.evm_sign(MSG)}"
+            for i in range(3)]
+    rows.append(f"ethereum,ETH,{k.evm_address()},7,18,{MSG},{k.evm_sign(MSG)}")
+    path.write_text("chain,asset,address,amount,decimals,message,signatures\n"
+                    + "\n".join(rows) + "\n")
+    check = check_claims(str(path), jobs=1)
+    (finding,) = [f for f in check.findings if f.kind == "decimals-contradict-catalog"]
+    assert "USDT on ethereum" in finding.message and "18 decimals (line 2, 3 rows)" in finding.message
+    assert "catalog has 6" in finding.message
+    assert all(v.status.value == "verified" for v in check.verdicts)
+    assert check.exit_code == 1
+    code, _, _ = _run(capsys, path)
+    assert code == 1
+
+
 def test_multisig_signature_by_a_key_outside_the_script(tmp_path):
     """A real 2-of-3 row whose second signature is by a key the script does not hold."""
     lines = shared(f"{EXCHANGES}/{OKX_2022}").read_text().split("\n")
