@@ -32,6 +32,15 @@ class Progress:
                              f"{rate:,.0f}/s ")
             sys.stderr.flush()
 
+    def restart(self, label: str | None = None) -> None:
+        """Count again from zero: the work starts over (an exact pass after a fast one
+        gave up) and must not be added to what was counted before."""
+        self.done = 0
+        self.start = time.monotonic()
+        self._last = 0.0
+        if label is not None:
+            self.label = label
+
     def close(self) -> None:
         if self.enabled:
             sys.stderr.write("\r" + " " * 79 + "\r")

@@ -385,6 +385,9 @@ def verify(path: str, size: int, progress=None) -> LiabilitiesReport:
     try:
         swept, fork = _sweep(path, size, progress)
         if swept is None:
+            restart = getattr(progress, "restart", None)
+            if restart is not None:  # the rebuild counts the same nodes again
+                restart()
             report = _rebuild(path, size, progress)
         else:
             root, assets, leaves, repeated = swept

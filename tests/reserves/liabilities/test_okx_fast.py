@@ -252,3 +252,23 @@ def test_damaged_trees_get_the_exact_rebuilds_report(tmp_path, monkeypatch):
         except InputError as e:
             want = str(e)
         assert got == want, (case, got, want)
+
+
+def test_progress_counts_once_when_the_sweep_hands_over(tmp_path, monkeypatch):
+    """The exact rebuild counts the nodes again from zero, not on top of the sweep."""
+    from reserves.progress import Progress
+
+    monkeypatch.setattr(okx_scan, "CHUNK", 700)  # leaves in many reads, counted as they go
+    lines = t.lines(t.build(t.honest_leaves(300)))
+    i = next(i for i, line in enumerate(lines) if line.split(",")[1] == "1")
+    lines[i] = ("0" if lines[i][0] != "0" else "1") + lines[i][1:]  # a leaf's hash: the sweep
+    (tmp_path / "tree.txt").write_text("\n".join(lines) + "\n")  # finds out after all leaves
+    handed_over = []
+    rebuild = okx_tree._rebuild
+    monkeypatch.setattr(okx_tree, "_rebuild", lambda *a: handed_over.append(1) or rebuild(*a))
+    bar = Progress("nodes", None, enabled=False)
+    r = load(str(tmp_path / "tree.txt"), progress=bar)
+    assert handed_over and r.binding is Binding.ATTESTED
+    alone = Progress("nodes", None, enabled=False)
+    okx_tree._rebuild(str(tmp_path / "tree.txt"), (tmp_path / "tree.txt").stat().st_size, alone)
+    assert bar.done == alone.done > 0
