@@ -278,6 +278,10 @@ class Adapter(ChainAdapter):
             return failed(f"the contract does not report getOwners()/getThreshold() at block "
                           f"{height}: its owners cannot be checked", verdict.scheme,
                           verdict.signers)
+        if threshold < 1:  # a Safe's setup refuses 0; a contract that says so proves nothing
+            return failed(f"the contract reports threshold {threshold} at block {height}: no "
+                          "Safe has a threshold below 1, so its owner list proves nothing",
+                          verdict.scheme, verdict.signers)
         signers = {s.lower() for s in verdict.signers}
         strangers = sorted(s for s in signers if s not in owners)
         if strangers:

@@ -97,6 +97,9 @@ def test_owner_signed_becomes_verified_only_with_owners_and_threshold(anvil, wor
     _, s = _settle(anvil, world, _owner_claim(world, world.safe3.address, ["o1", "o2"],
                                               ["o1", "o2"]))
     assert s.status.value == "failed" and "threshold not met" in s.reason
+    _, s = _settle(anvil, world, _owner_claim(world, world.safe0.address, ["o1", "o2"],
+                                              ["o1", "o2"]))
+    assert s.status.value == "failed" and "threshold 0" in s.reason
     _, s = _settle(anvil, world, _owner_claim(world, world.safe_other.address, ["o1", "o2"],
                                               ["o1", "o2"]))
     assert s.status.value == "failed" and "is not an owner" in s.reason

@@ -25,6 +25,7 @@ class World:
     safe2: object = None   # owners o1, o2; threshold 2
     safe3: object = None   # owners o1, o2; threshold 3
     safe_other: object = None  # owners o1, o4; threshold 2
+    safe0: object = None   # owners o1, o2; threshold 0 (no real Safe allows it)
     wallet1271: object = None  # validates o3's signatures
     legacy1271: object = None  # legacy interface only; validates o5's signatures
     legacy_wrong_magic: object = None  # the same, but answers 0x1626ba7e for a good one
@@ -52,6 +53,7 @@ def build(node) -> World:
     w.legacy_wrong_magic = node.deploy("LegacyWallet1271", o["o5"], MAGIC)
     w.bad1271 = {mode: node.deploy("BadWallet1271", mode) for mode in BAD_MODES}
     w.echo = node.deploy("EchoWallet")
+    w.safe0 = node.deploy("SafeLike", [o["o1"], o["o2"]], 0)
     for i, h in enumerate(holders):
         node.send_eth(h, (i + 1) * 10**18 + i)
         node.transact(w.usdt.functions.mint(h, (i + 1) * 1_000_000 + 7))
