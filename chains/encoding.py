@@ -129,7 +129,13 @@ def _fixed_part(hrp: str, count: int) -> int:
 
 def _checksum(hrp: str, count: int, number: int) -> int:
     """_polymod(_hrp_expand(hrp) + values) for ``count`` values read as base-32 ``number``."""
-    data = number.to_bytes((5 * count + 7) // 8, "little")
+    size = (5 * count + 7) // 8
+    if size > len(_BY_BYTE) or 2 * len(hrp) + 1 + count > _MAX_VALUES:
+        # Past the tables (only a max_length above 90 gets here): the plain loop,
+        # never a map() that would stop at the last table and skip values.
+        values = [(number >> 5 * k) & 31 for k in range(count - 1, -1, -1)]
+        return _polymod(_hrp_expand(hrp) + values)
+    data = number.to_bytes(size, "little")
     return reduce(xor, map(getitem, _BY_BYTE, data), _fixed_part(hrp, count))
 
 

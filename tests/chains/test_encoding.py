@@ -137,3 +137,16 @@ def test_segwit_programs_of_every_length_and_version_round_trip():
     with pytest.raises(ValueError, match="padding"):
         decode_segwit("bc", bech32_encode("bc", [0] + convert_bits(bytes(20), 8, 5, True) + [0],
                                           1))
+
+
+def test_strings_longer_than_the_tables_still_get_the_whole_checksum():
+    from chains.encoding import _B32_CHARSET, _bech32_parse, _hrp_expand
+
+    data = [i % 32 for i in range(300)]
+    pm = _reference_polymod(_hrp_expand("lnbc") + data[:-6] + [0] * 6) ^ 1
+    data[-6:] = [(pm >> 5 * (5 - i)) & 31 for i in range(6)]
+    text = "lnbc1" + "".join(_B32_CHARSET[d] for d in data)
+    assert _bech32_parse(text, 1023)[3] == 1
+    flipped = text[:10] + ("q" if text[10] != "q" else "p") + text[11:]  # far from the end
+    with pytest.raises(ValueError, match="checksum"):
+        _bech32_parse(flipped, 1023)
