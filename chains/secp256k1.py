@@ -7,6 +7,8 @@ and comparing what that key hashes to with the claimed address.
 
 from __future__ import annotations
 
+import threading
+
 import coincurve
 from coincurve._libsecp256k1 import ffi as _ffi
 from coincurve._libsecp256k1 import lib as _lib
@@ -22,17 +24,21 @@ class SignatureError(ValueError):
     """The signature cannot be used: wrong length, out of range, no key recovers."""
 
 
-# One set of buffers per process, reused by every call: allocating them per call
-# was a tenth of a row's Python overhead. Each call fills them completely before
-# reading them, and a process verifies on one thread.
-_SIG = _ffi.new("secp256k1_ecdsa_recoverable_signature *")
-_PUB = _ffi.new("secp256k1_pubkey *")
-_OUT = _ffi.new("unsigned char[65]")
-_OUT_BUFFER = _ffi.buffer(_OUT, 65)
-_SIZE = _ffi.new("size_t *")
+# One set of buffers per thread, reused by every call: allocating them per call
+# was a tenth of a row's Python overhead. cffi releases the GIL inside each C
+# call, so threads must not share them.
 _parse = _lib.secp256k1_ecdsa_recoverable_signature_parse_compact
 _recover = _lib.secp256k1_ecdsa_recover
 _serialize = _lib.secp256k1_ec_pubkey_serialize
+_local = threading.local()
+
+
+def _buffers():
+    sig = _ffi.new("secp256k1_ecdsa_recoverable_signature *")
+    pub = _ffi.new("secp256k1_pubkey *")
+    out = _ffi.new("unsigned char[65]")
+    _local.buffers = found = (sig, pub, out, _ffi.buffer(out, 65), _ffi.new("size_t *"))
+    return found
 
 
 def recover(rs: bytes, recid: int, digest: bytes) -> bytes:
@@ -51,15 +57,19 @@ def recover(rs: bytes, recid: int, digest: bytes) -> bytes:
         raise SignatureError(f"recovery id {recid} out of range")
     if len(digest) != 32:
         raise SignatureError("digest must be 32 bytes")
-    if not _parse(_CTX, _SIG, rs, recid):
+    try:
+        sig, pub, out, out_bytes, size = _local.buffers
+    except AttributeError:
+        sig, pub, out, out_bytes, size = _buffers()
+    if not _parse(_CTX, sig, rs, recid):
         raise SignatureError("r or s out of range")
-    if not _recover(_CTX, _PUB, _SIG, digest):
+    if not _recover(_CTX, pub, sig, digest):
         if not _in_range(rs):
             raise SignatureError("r or s out of range")
         raise SignatureError("no public key recovers from this signature")
-    _SIZE[0] = 65
-    _serialize(_CTX, _OUT, _SIZE, _PUB, _UNCOMPRESSED)
-    return _OUT_BUFFER[:]
+    size[0] = 65
+    _serialize(_CTX, out, size, pub, _UNCOMPRESSED)
+    return out_bytes[:]
 
 
 def _in_range(rs: bytes) -> bool:

@@ -57,3 +57,16 @@ def test_r_or_s_outside_the_group_order_is_refused(r, s):
 def test_malformed_inputs_are_refused_with_their_reason(rs, recid, digest, reason):
     with pytest.raises(SignatureError, match=reason):
         recover(rs, recid, digest)
+
+
+def test_threads_recovering_at_once_each_get_their_own_signer():
+    from concurrent.futures import ThreadPoolExecutor
+
+    cases = [_signed(i) for i in range(64)]
+
+    def run(offset):
+        return all(recover(sig[:64], sig[64], digest) == pub
+                   for _ in range(20) for sig, digest, pub in cases[offset:] + cases[:offset])
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert all(pool.map(run, range(0, 64, 8)))
