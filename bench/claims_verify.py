@@ -8,7 +8,9 @@ bench/.cache. Measured in one run, on this machine:
 * raw coincurve key recoveries per second (the floor every verifier stands on);
 * import (parse + resolve + exact amounts) rows per second, one core;
 * verification rows per second, one core (jobs=1);
-* the whole command ``reserves claims verify FILE --json --jobs 2`` wall time.
+* the whole command ``reserves claims verify FILE --json --jobs 2`` wall time;
+* on 33,000 rows, a row's time split into key recovery (libsecp256k1 through
+  our binding, timed around each call) and everything else (ours).
 
 Each is measured ``--repeat`` times, every round beside its own raw rate:
 this host's speed has been seen to swing by half within minutes, so one
@@ -88,6 +90,35 @@ def recoveries_per_row(rows: int) -> float:
     return sum(per_kind[PATTERN[i % len(PATTERN)]] for i in range(rows)) / rows
 
 
+def time_split(claims, policy, verify_claims) -> tuple[float, float]:
+    """(microseconds per key recovery, microseconds per row outside key recovery) over
+    ``claims``, one core: which part of a row is libsecp256k1's and which is ours."""
+    import chains.bitcoin.signmessage as signmessage
+    import chains.ecdsa_recovery as ecdsa_recovery
+    import chains.secp256k1 as secp256k1
+
+    spent = [0.0, 0]
+    real = secp256k1.recover
+    clock = time.perf_counter
+
+    def timed(rs, recid, digest):
+        t = clock()
+        try:
+            return real(rs, recid, digest)
+        finally:
+            spent[0] += clock() - t
+            spent[1] += 1
+
+    ecdsa_recovery.recover = signmessage.recover = timed
+    try:
+        t = clock()
+        verify_claims(claims, policy, jobs=1)
+        total = clock() - t
+    finally:
+        ecdsa_recovery.recover = signmessage.recover = real
+    return spent[0] / spent[1] * 1e6, (total - spent[0]) / len(claims) * 1e6
+
+
 def _median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -129,6 +160,7 @@ def main() -> int:
             print(f"error: {bad} rows did not verify", file=sys.stderr)
             return 1
         n = len(file.claims)
+        per_recovery, ours = time_split(file.claims[:33_000], policy, verify_claims)
         del file, verdicts
         t = time.perf_counter()
         proc = subprocess.run([str(ROOT / ".venv" / "bin" / "reserves"), "claims", "verify",
@@ -144,6 +176,8 @@ def main() -> int:
             "import_rows_per_s_one_core": round(n / t_import),
             "verify_rows_per_s_one_core": round(n / t_verify),
             "cli_whole_file_seconds_two_cores": round(t_cli, 2),
+            "us_per_key_recovery_in_verify": round(per_recovery, 1),
+            "us_per_row_outside_key_recovery": round(ours, 1),
         })
         print(f"round {r + 1}: {json.dumps(rounds[-1])}", file=sys.stderr)
     per_row = recoveries_per_row(n)
@@ -165,6 +199,10 @@ def main() -> int:
             "verify_rows_per_s_one_core": round(_median(verify)),
             "cli_whole_file_seconds_two_cores": round(_median(cli), 2),
             "share_of_verify_time_in_key_recovery": round(_median(share), 3),
+            "us_per_key_recovery_in_verify": _median(
+                [x["us_per_key_recovery_in_verify"] for x in rounds]),
+            "us_per_row_outside_key_recovery": _median(
+                [x["us_per_row_outside_key_recovery"] for x in rounds]),
         },
         "best": {
             "verify_rows_per_s_one_core": max(verify),
