@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from reserves.findings import Finding, Severity
 
 _YEAR = r"20[0-9]{2}"
-_MONTH_NAME = r"(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
+_MONTH_NAME = (r"(?i:\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+               r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?)")
 # What ties a signature to one snapshot: a date to the month at least
 # (2026-12-01, 2026/12, 01.12.2026, "1 December 2026", "Dec 1, 2026"), a run
 # of six or more digits (a height, a unix time, 20261201), or a hex run of 16

@@ -7,7 +7,8 @@ from reserves.message_policy import MessagePolicy, carries_freshness, message_fi
 
 @pytest.mark.parametrize("message", [
     "OKX proof of reserves 2026-12-01", "snapshot 2026/12", "as of 01.12.2026",
-    "reserves on 1 December 2026", "Dec 1, 2026 snapshot", "December 2026",
+    "reserves on 1 December 2026", "Dec 1, 2026 snapshot", "December 2026", "Sept. 2026",
+    "snapshot of March 3rd, 2026",
     "height 927401", "20261201", "6DcZbFpug1664269042",
     "nonce 9f86d081884c7d659a2feaa0c55ad015",
 ])
@@ -27,7 +28,8 @@ def test_a_year_alone_is_only_a_year(message, year):
 
 
 @pytest.mark.parametrize("message", ["I am an OKX address", "King will be back!", "huobi",
-                                     "version 20.25", "port 2025x9"])
+                                     "version 20.25", "port 2025x9", "market 2025",
+                                     "decentralised 2026", "junior 2024"])
 def test_undated_messages(message):
     assert not carries_freshness(message)
 
