@@ -98,7 +98,7 @@ def read_sections(path: str, text: str, rows_per_section: int | None = None) -> 
                 raise InputError(path, f"unreadable CSV: {e}", number) from None
         else:  # without quotes a CSV line is its cells joined by commas
             cells = line.split(",")
-        if not line.strip() or not (cells[0].strip() or any(c.strip() for c in cells)):
+        if not line.strip() or not ((cells and cells[0].strip()) or any(c.strip() for c in cells)):
             current = None
             continue
         if current is None:
