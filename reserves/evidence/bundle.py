@@ -23,17 +23,10 @@ import shutil
 from pathlib import Path
 
 from reserves.errors import InputError
+from reserves.file_hash import file_sha256
 
 SCHEMA = "reserves.bundle/1"
 MANIFEST = "manifest.json"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class BundleWriter:
@@ -56,7 +49,7 @@ class BundleWriter:
         path = self.folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, path)
-        digest = sha256_file(path)
+        digest = file_sha256(path)
         self._files[relative] = digest
         return digest
 
@@ -101,7 +94,7 @@ def check(folder: Path) -> dict[str, str]:
         path = folder / rel
         if not path.is_file():
             raise InputError(str(path), "is listed in the manifest but missing")
-        if sha256_file(path) != digest:
+        if file_sha256(path) != digest:
             raise InputError(str(path), "does not match its sha256 in the manifest "
                                         "(the bundle was changed)")
     return files

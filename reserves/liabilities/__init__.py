@@ -23,6 +23,7 @@ import re
 import tomllib
 
 from reserves.errors import InputError
+from reserves.file_hash import file_sha256
 from reserves.importers.table import SourceFile
 from reserves.liabilities import attested, bitmex, mexc, okx_proofs, okx_tree, zk
 from reserves.liabilities.model import AssetLiability, Binding, LiabilitiesReport
@@ -57,16 +58,6 @@ def _read(path: str) -> tuple[bytes, int]:
     if b"\x00" in head:
         raise InputError(path, "binary data (NUL bytes), not a liabilities file")
     return head, size
-
-
-def file_sha256(path: str) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 MAX_NESTING = 100  # no liabilities format nests more than a few levels

@@ -51,6 +51,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from reserves.errors import InputError
+from reserves.file_hash import file_sha256
 from reserves.findings import Finding, Severity
 from reserves.importers.table import SourceFile
 from reserves.liabilities.model import AssetLiability, Binding, LiabilitiesReport, finding
@@ -396,7 +397,7 @@ def verify(path: str, size: int, progress=None) -> LiabilitiesReport:
                 _duplicate_leaves(path, assets, repeated, out)
             report = _report(path, size, out, root, assets, leaves)
         digest = fork.result().get("sha256") if fork is not None else None
-        report.source = SourceFile(path, digest or _file_sha256(path), size)
+        report.source = SourceFile(path, digest or file_sha256(path), size)
         return report
     finally:
         if fork is not None:
@@ -840,16 +841,8 @@ def _sweep_leaves(path: str, assets: list[str], off1: int, count) -> dict:
         cur.close()
     except _Cancelled:
         pass
-    res["sha256"] = _file_sha256(path)
+    res["sha256"] = file_sha256(path)
     return res
-
-
-def _file_sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 SPLIT_MIN_BYTES = 32 << 20   # below this one process is as quick
