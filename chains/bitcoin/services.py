@@ -211,6 +211,12 @@ class ProviderHistory:
             f"provider {self.shown} ({self.provider}) could not give {what}: "
             f"{self._describe(errors)}")
 
+    def _history_error(self, errors: dict, what: str) -> ChainError:
+        """A provider that is down is NodeUnavailableError; one that answered wrongly
+        leaves this address without a figure."""
+        return self._unavailable(errors) or HistoryError(
+            f"provider {self.provider} {what}: {self._describe(errors)}")
+
     # --- the chain ------------------------------------------------------------------
 
     def tip(self) -> int:
@@ -272,11 +278,7 @@ class ProviderHistory:
             try:
                 txs = srv.gettransactions(address, limit=self.limit)
             except _Failed as e:
-                down = self._unavailable(e.errors)
-                if down is not None:
-                    raise down from None
-                raise HistoryError(f"provider {self.provider} failed: "
-                                   f"{self._describe(e.errors)}") from None
+                raise self._history_error(e.errors, "failed") from None
             except Exception as e:  # noqa: BLE001 (bitcoinlib choking on an answer it took)
                 raise HistoryError(f"bitcoinlib could not read the provider's answer: "
                                    f"{self._describe({'': e})}") from None
@@ -325,11 +327,7 @@ class ProviderHistory:
             stats = self._call("address", address)
             expected = int(stats["chain_stats"]["tx_count"])
         except _Failed as e:
-            down = self._unavailable(e.errors)
-            if down is not None:
-                raise down from None
-            raise HistoryError(f"provider {self.provider} gave no transaction count: "
-                               f"{self._describe(e.errors)}") from None
+            raise self._history_error(e.errors, "gave no transaction count") from None
         except (KeyError, TypeError, ValueError):
             raise HistoryError(f"provider {self.provider} gave no transaction count") from None
         if expected != confirmed:
