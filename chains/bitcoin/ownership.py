@@ -23,7 +23,7 @@ from chains.bitcoin.script import ScriptError, compressed_form, parse_multisig
 from chains.bitcoin.signmessage import message_digest, recover_compact
 from chains.encoding import decode_hex, decode_signature_text
 from chains.hashes import hash160, sha256
-from chains.secp256k1 import SignatureError, compress
+from chains.secp256k1 import SignatureError
 from reserves.claims import Claim
 from reserves.verdicts import Verdict, failed, unsupported, verified
 
@@ -157,7 +157,7 @@ def _verify_multisig(script_hex: str, dest: Destination, sigs: list[bytes],
         return failed(f"redeem script does not hash to this {dest.kind} address", scheme)
     else:
         return failed(f"a redeem script was given but the address is {dest.kind}", scheme)
-    script_keys = [k if len(k) == 33 else compressed_form(k) for k in ms.keys]
+    script_keys = [compressed_form(k) for k in ms.keys]
     signed_by: dict[int, int] = {}
     signers = []
     for i, sig in enumerate(sigs, 1):
@@ -165,7 +165,7 @@ def _verify_multisig(script_hex: str, dest: Destination, sigs: list[bytes],
             rec = recover_compact(sig, digest)
         except SignatureError as e:
             return failed(f"signature {i}: {e}", scheme)
-        key = rec.key if len(rec.key) == 33 else compress(rec.uncompressed)
+        key = compressed_form(rec.key)  # already 33 bytes under a 31-42 header
         signers.append(key.hex())
         if key not in script_keys:
             return failed(f"signature {i} is by key {key.hex()}, which is not in the "

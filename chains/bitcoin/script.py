@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chains.secp256k1 import compress
+
 OP_CHECKMULTISIG = 0xAE
 _OP_1 = 0x51
 _OP_16 = 0x60
@@ -67,6 +69,4 @@ def parse_multisig(script: bytes) -> Multisig:
 
 def compressed_form(key: bytes) -> bytes:
     """33-byte compressed encoding of a 33- or 65-byte key, for comparing points."""
-    if len(key) == 33:
-        return key
-    return bytes([2 + (key[64] & 1)]) + key[1:33]
+    return key if len(key) == 33 else compress(key)

@@ -43,14 +43,12 @@ class Recovered:
     and the frozen __init__ cost 4,000 instructions more each time.
     """
 
-    __slots__ = ("header", "key", "uncompressed")
+    __slots__ = ("header", "key")
 
-    def __init__(self, header: int, key: bytes, uncompressed: bytes) -> None:
+    def __init__(self, header: int, key: bytes) -> None:
         self.header = header
         self.key = key
         """The recovered key, serialised as the header says (33 or 65 bytes)."""
-        self.uncompressed = uncompressed
-        """The same key, 65 bytes."""
 
     @property
     def allowed_kinds(self) -> frozenset[str]:
@@ -70,4 +68,4 @@ def recover_compact(sig: bytes, digest: bytes) -> Recovered:
         raise SignatureError(f"header byte {header} is not in 27..42")
     recid = (header - 27) & 3
     pub = recover(sig[1:], recid, digest)
-    return Recovered(header, compress(pub) if header >= 31 else pub, pub)
+    return Recovered(header, compress(pub) if header >= 31 else pub)
