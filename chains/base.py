@@ -54,6 +54,14 @@ class ChainAdapter(abc.ABC):
         exception; only a failure of the whole node raises.
         """
 
+    def token_decimals(self, contract: str, block: BlockRef) -> int | str:
+        """The decimals token ``contract`` reports at ``block``, or why there are none.
+
+        Asked only for a token neither the config nor the catalog gives decimals
+        for. The default reads none: such a token's balances are not counted.
+        """
+        return f"the {self.family} adapter does not read token decimals from the chain"
+
     def settle_ownership(self, claim: Claim, verdict: Verdict, block: BlockRef) -> Verdict:
         """Upgrade or refute a verdict with chain state at ``block``.
 

@@ -23,6 +23,26 @@ _HEX = re.compile(r"(?:0x)?[0-9a-fA-F]{128}")
 _KEY_HEX = re.compile(r"(?:0x)?[0-9a-fA-F]{64}")
 
 
+class NotCanonical(ValueError):
+    """Text that decodes to a key but is not the spelling its chain writes for that key.
+
+    An Algorand address has two bits no decoder needs; a lenient base58 or
+    SS58 decoder could have others. Such a string would be a second
+    "address" for one key, so it is not an address at all.
+    """
+
+
+def require_canonical(text: str, canonical: str, error: type[ValueError] = NotCanonical) -> None:
+    if text != canonical:
+        raise error(f"is not the canonical spelling of its key ({canonical}); another "
+                    "spelling of one key is not another address")
+
+
+def address_problem(e: ValueError) -> str:
+    """The reason a row gets for an address that does not decode, or is not canonical."""
+    return f"address {e}" if isinstance(e, NotCanonical) else f"address does not decode: {e}"
+
+
 def okx_framed(message: bytes) -> bytes:
     """OKX's framing of a message for its non-EVM chains."""
     return varstr(OKX_HEADER) + varstr(message)

@@ -33,7 +33,7 @@ from reserves.findings import Finding, Severity, sort_findings
 from reserves.importers import ClaimsFile, load
 from reserves.message_policy import MessagePolicy
 from reserves.progress import Progress
-from reserves.reconcile import LiabilityTotal, address_key, address_key_for, reconcile  # noqa: F401
+from reserves.reconcile import DecimalsSources, LiabilityTotal, address_key, reconcile
 from reserves.result import AuditResult
 from reserves.urls import redact
 from reserves.verdicts import Verdict
@@ -105,7 +105,8 @@ def run_audit(cfg: Config, quiet: bool = True, replay: dict[str, list[dict]] | N
     findings: list[Finding] = []
     with Progress("verifying proofs", len(claims), enabled=not quiet) as bar:
         for f in files:
-            check = judge_file(f, policy, progress=bar)
+            # Duplicates are found by reconcile, across every claims file at once.
+            check = judge_file(f, policy, progress=bar, duplicates=False)
             verdicts.extend(check.verdicts)
             findings.extend(check.findings)
 
@@ -113,6 +114,7 @@ def run_audit(cfg: Config, quiet: bool = True, replay: dict[str, list[dict]] | N
     findings += liab_findings
 
     balances: dict[tuple, Balance] = {}
+    known: DecimalsSources = {}
     records: list[ChainRecord] = []
     by_chain: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
@@ -129,13 +131,13 @@ def run_audit(cfg: Config, quiet: bool = True, replay: dict[str, list[dict]] | N
     for chain_id in sorted(cfg.chains):
         indexes = by_chain.get(chain_id, [])
         record = _run_chain(cfg, chain_id, [claims[i] for i in indexes],
-                            [verdicts[i] for i in indexes], balances, quiet,
+                            [verdicts[i] for i in indexes], balances, known, quiet,
                             None if replay is None else replay.get(chain_id, []))
         for i, v in zip(indexes, record.pop("verdicts")):
             verdicts[i] = v
         records.append(record["record"])
 
-    addresses, coverage, rec_findings = reconcile(claims, verdicts, balances, liabilities)
+    addresses, coverage, rec_findings = reconcile(claims, verdicts, balances, liabilities, known)
     inputs_list = [{"role": "claims", "path": f.source.path, "sha256": f.source.sha256,
                     "format": f.format} for f in files]
     if liab_summary:
@@ -151,25 +153,49 @@ def run_audit(cfg: Config, quiet: bool = True, replay: dict[str, list[dict]] | N
     return Run(cfg, result, files, verdicts, records, liab_summary)
 
 
-def _assets_for(cfg: Config, chain_id: str, claims: list[Claim]) -> tuple[list[AssetSpec],
-                                                                         dict[str, str]]:
-    """The assets to read on a chain, and why others cannot be read."""
-    chain = default_catalog().chain(chain_id)
+def _assets_for(cfg: Config, chain_id: str, claims: list[Claim], adapter, block: BlockRef
+                ) -> tuple[list[AssetSpec], dict[str, str], dict[str, list[tuple[str, int]]]]:
+    """The assets to read on a chain, why others cannot be read, and where each read
+    asset's decimals come from.
+
+    A balance is scaled only by decimals the tool knows: the catalog's for the
+    native coin; for a token, its ``[[assets]]`` entry's, else the catalog's,
+    else what the token's own ``decimals()`` answers at the pinned block (EVM).
+    The claims' decimals never scale what the chain shows."""
+    catalog = default_catalog()
+    chain = catalog.chain(chain_id)
     tokens = {t.symbol: t for t in cfg.tokens if t.chain == chain_id}
     specs: dict[str, AssetSpec] = {}
     unreadable: dict[str, str] = {}
+    known: dict[str, list[tuple[str, int]]] = {}
     for c in claims:
         if c.asset in specs or c.asset in unreadable:
             continue
         if chain is not None and c.asset == chain.native:
             specs[c.asset] = AssetSpec(c.asset, chain.decimals)
+            known[c.asset] = [("the catalog", chain.decimals)]
         elif c.asset in tokens:
             t = tokens[c.asset]
-            specs[c.asset] = AssetSpec(t.symbol, t.decimals, t.contract)
+            sources = []
+            if t.decimals is not None:
+                sources.append(("config [[assets]]", t.decimals))
+            listed = catalog.decimals(t.symbol, chain)
+            if listed is not None:
+                sources.append(("the catalog", listed))
+            if not sources:
+                answer = adapter.token_decimals(t.contract, block)
+                if isinstance(answer, str):
+                    unreadable[c.asset] = (f"decimals of {c.asset} on {chain_id} unknown: no "
+                                           f"decimals in its [[assets]] entry or the catalog, "
+                                           f"and {answer}")
+                    continue
+                sources.append((f"the token's decimals() at block {block.height}", answer))
+            specs[c.asset] = AssetSpec(t.symbol, sources[0][1], t.contract)
+            known[c.asset] = sources
         else:
             unreadable[c.asset] = (f"no [[assets]] entry says which token {c.asset} is on "
                                    f"{chain_id}")
-    return sorted(specs.values(), key=lambda s: s.symbol), unreadable
+    return sorted(specs.values(), key=lambda s: s.symbol), unreadable, known
 
 
 def _url_from_env(chain_id: str, settings: dict[str, Any], live: bool) -> dict[str, str]:
@@ -195,7 +221,7 @@ def _url_from_env(chain_id: str, settings: dict[str, Any], live: bool) -> dict[s
 
 
 def _run_chain(cfg: Config, chain_id: str, claims: list[Claim], verdicts: list[Verdict],
-               balances: dict[tuple, Balance], quiet: bool,
+               balances: dict[tuple, Balance], known: DecimalsSources, quiet: bool,
                recorded: list[dict] | None) -> dict[str, Any]:
     settings = dict(cfg.chains[chain_id])
     catalog_chain = default_catalog().chain(chain_id)
@@ -234,10 +260,16 @@ def _run_chain(cfg: Config, chain_id: str, claims: list[Claim], verdicts: list[V
         try:
             with adapter_cls(chain_id, settings) as adapter:
                 block = adapter.pin(pin.height, pin.block_hash)
-                assets, unreadable = _assets_for(cfg, chain_id, claims)
+                assets, unreadable, sources = _assets_for(cfg, chain_id, claims, adapter,
+                                                          block)
                 readable = [c for c in claims if c.kind == "address" and c.asset not in
                             unreadable and not _bad_address(c)]
-                addresses = sorted({c.address.strip() for c in readable})
+                # One spelling per script or account is read; every spelling finds it.
+                spelling: dict[str, str] = {}
+                for c in readable:
+                    spelling.setdefault(address_key(c), c.address.strip())
+                addresses = sorted(set(spelling.values()))
+                key_of = {a: k for k, a in spelling.items()}
                 read: list[Balance] = []
                 if addresses and assets:
                     with Progress(f"balances {chain_id}", len(addresses) * len(assets),
@@ -248,10 +280,13 @@ def _run_chain(cfg: Config, chain_id: str, claims: list[Claim], verdicts: list[V
             e.message = stable(e.message)  # name the node, not our local proxy
             e.args = (e.message,)
             raise
-        catalog_family = catalog_chain.family if catalog_chain else family
+        for asset, where in sources.items():
+            known[(chain_id, asset)] = where
+        decimals = {s.symbol: s.decimals for s in assets}
         for b in read:
             b = dataclasses.replace(b, source=source, error=stable(b.error))
-            balances[(chain_id, address_key_for(catalog_family, b.address), b.asset)] = b
+            if b.address in key_of:  # else: no claim finds it, "returned no balance" below
+                balances[(chain_id, key_of[b.address], b.asset)] = b
         for c in claims:
             key = (chain_id, address_key(c), c.asset)
             if key in balances:
@@ -260,8 +295,9 @@ def _run_chain(cfg: Config, chain_id: str, claims: list[Claim], verdicts: list[V
                       ("staking validators' balances are not read" if c.kind != "address"
                        else "address does not decode" if _bad_address(c) else
                        "the adapter returned no balance for it"))
-            balances[key] = Balance(chain_id, c.address, c.asset, None, c.decimals or 0,
-                                    block.height, block.hash, source, error=reason)
+            balances[key] = Balance(chain_id, c.address, c.asset, None,
+                                    decimals.get(c.asset, c.decimals or 0), block.height,
+                                    block.hash, source, error=reason)
         exchanges = []
         for key, proxy in proxies.items():
             if recorded is None:

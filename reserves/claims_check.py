@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from reserves.claims import Claim
 from reserves.findings import Finding, Severity, sort_findings
+from reserves.identity import duplicate_findings
 from reserves.importers import ClaimsFile, load
 from reserves.message_policy import MessagePolicy, message_findings
 from reserves.verdicts import Status, Verdict
@@ -60,28 +61,15 @@ def check_claims(path: str, fmt: str | None = None, policy: MessagePolicy | None
 
 
 def judge_file(file: ClaimsFile, policy: MessagePolicy | None = None, jobs: int | None = None,
-               progress: Callable[[int], None] | None = None) -> ClaimsCheck:
+               progress: Callable[[int], None] | None = None,
+               duplicates: bool = True) -> ClaimsCheck:
+    """Judge every row of ``file``. ``duplicates=False`` leaves the duplicate-address
+    findings out: an audit reports them once over all its claims files."""
     policy = policy or MessagePolicy()
     verdicts = verify_claims(file.claims, policy, jobs, progress)
     messages = Counter(c.proof.message for c in file.claims
                        if c.proof.signatures and c.proof.message)
     findings = list(file.findings) + message_findings(dict(messages), policy)
-    findings += _duplicate_findings(file.claims)
+    if duplicates:
+        findings += duplicate_findings(file.claims)
     return ClaimsCheck(file, verdicts, policy, sort_findings(findings))
-
-
-def _duplicate_findings(claims: list[Claim]) -> list[Finding]:
-    """The same address claimed twice for the same coin: it must count once."""
-    seen: dict[tuple[str, str], int] = {}
-    out = []
-    for c in claims:
-        key = (c.coin.lower(), c.address.strip().lower() if c.family in ("evm", "")
-               else c.address.strip())
-        if key in seen:
-            out.append(Finding(
-                "duplicate-address", Severity.WARNING,
-                f"{c.address} is listed twice for {c.coin} (rows {seen[key]} and {c.row}); "
-                "its balance counts once", subject=f"{c.source}:{c.row}"))
-        else:
-            seen[key] = c.row
-    return out

@@ -38,7 +38,8 @@ class TokenConfig:
     symbol: str
     chain: str
     contract: str
-    decimals: int
+    decimals: int | None
+    """None: the catalog's, else (EVM) the token's own decimals() at the pinned block."""
 
 
 @dataclass
@@ -202,8 +203,9 @@ def load_config(path: str | Path) -> Config:
         chain = _str(a, "chain", where)
         if chain not in chains:
             raise ConfigError(f"{where}chain: {chain!r} has no [chains.{chain}] table")
+        decimals = _int(a, "decimals", where) if "decimals" in a else None
         cfg.tokens.append(TokenConfig(_str(a, "symbol", where), chain,
-                                      _str(a, "contract", where), _int(a, "decimals", where)))
+                                      _str(a, "contract", where), decimals))
 
     out = _table(data, "output", "", required=False)
     if out:

@@ -23,9 +23,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+import chains
 from reserves.balances import Balance
 from reserves.claims import Claim
 from reserves.findings import Finding, Severity, sort_findings
+from reserves.identity import duplicate_findings, groups
 from reserves.units import format_units
 from reserves.verdicts import Status, Verdict
 
@@ -44,24 +46,30 @@ class LiabilityTotal:
     """recomputed | path-verified | zk-structure | attested"""
 
 
-def address_key_for(family: str, address: str) -> str:
-    """How an address is compared: EVM hex is case-insensitive, the rest is exact."""
-    a = address.strip()
-    return a.lower() if family == "evm" else a
+DecimalsSources = dict[tuple[str, str], list[tuple[str, int]]]
+"""(chain, asset) -> where the tool's decimals for it come from, and what they are:
+[("config [[assets]]", 18), ("the catalog", 18)]."""
 
 
 def address_key(claim: Claim) -> str:
-    return address_key_for(claim.family, claim.address)
+    """How an address is compared: by what it locks (``chains.address_key``), never by
+    its spelling. Balances are keyed (chain, address_key(claim), asset)."""
+    return chains.address_key(claim)
 
 
-def _bucket(verdict: Verdict, observed: int | None) -> str:
+def _bucket(verdict: Verdict, observed: int | None, mismatch: str = "") -> str:
     if observed is None:
         return "not_observed"
+    if mismatch:
+        return "unverified"
     if verdict.status is Status.VERIFIED:
         return "verified"
     if verdict.status is Status.OWNER_SIGNED:
         return "owner_signed"
     return "unverified"
+
+
+_RANK = {"verified": 0, "owner_signed": 1, "unverified": 2, "not_observed": 3}
 
 
 def _percent(numerator: int, denominator: int) -> str:
@@ -75,31 +83,68 @@ def ratio_text(numerator: int, denominator: int, places: int = RATIO_PLACES) -> 
     return format_units(scaled, places) if scaled else "0"
 
 
+def _decimals_mismatch(claim: Claim, balance: Balance | None, observed: int | None,
+                       known: DecimalsSources) -> str:
+    """Why the claim's decimals cannot be trusted, or "" when they agree with the tool's.
+
+    The tool's decimals are those of the config, the catalog or the token at the
+    block (``known``), and always those the balance was read with. Decimals the
+    importer inferred from the file's own amounts are no statement of the
+    exchange's and cannot contradict anything."""
+    if claim.decimals is None or claim.decimals_inferred:
+        return ""
+    sources = list(known.get((claim.chain or "", claim.asset), []))
+    if observed is not None and balance is not None and \
+            balance.decimals not in [d for _, d in sources]:
+        sources.append(("the balance as read", balance.decimals))
+    wrong = [(where, d) for where, d in sources if d != claim.decimals]
+    if not wrong:
+        return ""
+    said = " and ".join(f"{where} has {d}" for where, d in wrong)
+    return (f"the claim writes decimals {claim.decimals} for {claim.asset} on {claim.chain}, "
+            f"{said}")
+
+
 def reconcile(claims: list[Claim], verdicts: list[Verdict], balances: dict[tuple, Balance],
-              liabilities: list[LiabilityTotal]):
-    """Return (addresses DataFrame, coverage DataFrame, findings)."""
+              liabilities: list[LiabilityTotal], known_decimals: DecimalsSources | None = None):
+    """Return (addresses DataFrame, coverage DataFrame, findings).
+
+    ``balances`` is keyed (chain, ``address_key(claim)``, asset): one balance per
+    script or account and asset, found by every spelling of it. An observed amount is in
+    base units of the decimals it was read with (``Balance.decimals``); the
+    claim's own decimals only say how to read the claimed amount. Where the two
+    disagree, or the claim's contradict ``known_decimals``, the row is an error
+    finding and is not counted as verified reserves.
+    """
+    known = known_decimals or {}
     findings: list[Finding] = []
-    seen: dict[tuple, Claim] = {}
+    by_key = groups(claims)
     rows = []
+    mismatched: dict[tuple, list[tuple[Claim, str]]] = defaultdict(list)
     for claim, verdict in zip(claims, verdicts):
-        key = (claim.chain, address_key(claim), claim.asset)
-        balance = balances.get(key)
+        balance = balances.get((claim.chain, address_key(claim), claim.asset))
         observed = balance.amount if balance is not None and not balance.error else None
-        first = seen.get(key)
-        counted = first is None
-        if first is None:
-            seen[key] = claim
-        else:
-            findings.append(Finding(
-                "address-duplicate", Severity.WARNING,
-                f"{claim.address} ({claim.asset} on {claim.chain}) is claimed again; its "
-                f"balance counts once (first claimed at {first.source}:{first.row})",
-                subject=f"{claim.source}:{claim.row}"))
+        mismatch = _decimals_mismatch(claim, balance, observed, known)
+        if mismatch:
+            mismatched[(claim.chain, claim.asset, claim.decimals)].append((claim, mismatch))
+        read_with = balance.decimals if observed is not None else None
+        places = [d for d in (claim.decimals, read_with) if d is not None]
+        d = max(places) if places else None
+        # Both amounts exactly at the row's decimals d: the larger of the claim's and
+        # the balance's, so neither is rounded.
+        claimed = claim.amount
+        if claimed is not None and claim.decimals is not None:
+            claimed *= 10 ** (d - claim.decimals)
+        if observed is not None:
+            observed *= 10 ** (d - read_with)
+        reason = verdict.reason
+        if mismatch and observed is not None:
+            reason = f"{reason}; not counted as verified reserves: {mismatch}"
         rows.append({
             "source": claim.source, "row": claim.row, "coin": claim.coin,
             "chain": claim.chain, "network": claim.network, "asset": claim.asset,
-            "address": claim.address, "decimals": claim.decimals,
-            "claimed": claim.amount, "observed": observed,
+            "address": claim.address, "decimals": d,
+            "claimed": claimed, "observed": observed,
             "height": balance.height if balance else None,
             "block_hash": balance.block_hash if balance else None,
             "balance_source": balance.source if balance else None,
@@ -108,22 +153,38 @@ def reconcile(claims: list[Claim], verdicts: list[Verdict], balances: dict[tuple
             "balance_error": (balance.error if balance else
                               "no balance read for this chain" if claim.chain else
                               "unknown chain"),
-            "verdict": verdict.status.value, "scheme": verdict.scheme, "reason": verdict.reason,
-            "bucket": _bucket(verdict, observed), "counted": counted,
+            "verdict": verdict.status.value, "scheme": verdict.scheme, "reason": reason,
+            "bucket": _bucket(verdict, observed, mismatch), "counted": False,
         })
-        if counted and observed is None and claim.amount:
+    # One balance per key, counted once: on the row that proves the most about it
+    # (a verified row over an unsigned one), the first such row on a tie.
+    for indexes in by_key.values():
+        best = min(indexes, key=lambda i: (_RANK[rows[i]["bucket"]], i))
+        rows[best]["counted"] = True
+    findings += duplicate_findings(claims, by_key)
+    for (chain, asset, _), bad in mismatched.items():
+        first, why = bad[0]
+        lines = ", ".join(f"{c.source}:{c.row}" for c, _ in bad[:10])
+        more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
+        findings.append(Finding(
+            "decimals-mismatch", Severity.ERROR,
+            f"{why} ({len(bad)} row{'s' if len(bad) != 1 else ''}: {lines}{more}): the "
+            "balance is read and shown with the tool's decimals, and these rows are not "
+            "counted as verified reserves", subject=f"{first.source}:{first.row}"))
+    for claim, verdict, r in zip(claims, verdicts, rows):
+        if r["counted"] and r["observed"] is None and claim.amount:
             findings.append(Finding(
                 "balance-not-observed", Severity.WARNING,
                 f"{claim.address} ({claim.asset} on {claim.chain}): claimed "
-                f"{_fmt(claim.amount, claim.decimals)} but no balance was read "
-                f"({rows[-1]['balance_error']})", subject=f"{claim.source}:{claim.row}"))
-        if counted and observed is not None and claim.amount is not None \
-                and observed < claim.amount:
+                f"{_fmt(r['claimed'], r['decimals'])} but no balance was read "
+                f"({r['balance_error']})", subject=f"{claim.source}:{claim.row}"))
+        if r["counted"] and r["observed"] is not None and r["claimed"] is not None \
+                and r["observed"] < r["claimed"]:
             findings.append(Finding(
                 "address-overclaimed", Severity.WARNING,
                 f"{claim.address} ({claim.asset} on {claim.chain}): claimed "
-                f"{_fmt(claim.amount, claim.decimals)}, the chain shows "
-                f"{_fmt(observed, claim.decimals)}", subject=f"{claim.source}:{claim.row}"))
+                f"{_fmt(r['claimed'], r['decimals'])}, the chain shows "
+                f"{_fmt(r['observed'], r['decimals'])}", subject=f"{claim.source}:{claim.row}"))
         if verdict.status is Status.FAILED:
             findings.append(Finding(
                 "ownership-failed", Severity.ERROR,

@@ -1,5 +1,6 @@
 """Bitcoin family: BTC, LTC, DOGE and BCH ownership proofs (and, with a node, balances)."""
 
+from chains.bitcoin.address import address_key
 from chains.bitcoin.ownership import (BIP322_SCHEMES, MULTISIG_SCHEME, SINGLE_KEY_SCHEMES,
                                       check_address, verify_ownership)
 
@@ -14,4 +15,4 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["SCHEMES", "Adapter", "check_address", "verify_ownership"]
+__all__ = ["SCHEMES", "Adapter", "address_key", "check_address", "verify_ownership"]

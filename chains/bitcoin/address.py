@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chains.bitcoin.params import Params
+from chains.bitcoin.params import Params, params_for
 from chains.encoding import (B58_ALPHABET, b58check_decode, b58check_encode,
                              convert_bits, decode_segwit, encode_segwit)
 from chains.hashes import hash160, sha256
@@ -75,6 +75,20 @@ def decode(address: str, params: Params) -> Destination:
         return Destination("p2sh", program)
     raise AddressError(f"version byte 0x{version:02x} is not a "
                        f"{params.chain} {params.network} address")
+
+
+def address_key(address: str, chain: str, network: str) -> bytes:
+    """What the address locks, the same for every spelling of it: its scriptPubKey.
+
+    Upper- and lower-case bech32, Litecoin's ``3...`` and ``M...`` for one
+    P2SH, Bitcoin Cash legacy and CashAddr (with or without its prefix) are
+    one script, hence one key. AddressError when it does not decode.
+    """
+    try:
+        params = params_for(chain, network)
+    except KeyError:
+        raise AddressError(f"no Bitcoin-family parameters for {chain} {network}") from None
+    return decode(address, params).script_pubkey()
 
 
 def encode(dest: Destination, params: Params) -> str:

@@ -1,5 +1,6 @@
 """EVM family: message proofs for every EVM chain (and, with a node, balances)."""
 
+from chains.evm.address import address_key
 from chains.evm.ownership import SCHEMES, check_address, verify_ownership
 
 
@@ -12,4 +13,4 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["SCHEMES", "Adapter", "check_address", "verify_ownership"]
+__all__ = ["SCHEMES", "Adapter", "address_key", "check_address", "verify_ownership"]

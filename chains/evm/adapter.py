@@ -29,6 +29,7 @@ from reserves.claims import Claim
 from reserves.errors import ChainError, NodeMismatchError, SnapshotError
 from reserves.verdicts import Status, Verdict, failed, verified
 
+MAX_DECIMALS = 77  # a uint256 holds 78 digits: more places describe no real amount
 PROOF_CHUNK = 50
 MULTICALL_CHUNK = 300
 MULTICALL_BATCH = 4  # aggregate3 calls per HTTP request: each carries 300 balanceOf
@@ -257,6 +258,25 @@ class Adapter(ChainAdapter):
         if verdict.status is Status.FAILED:
             return self._settle_1271(claim, verdict, tag, block.height)
         return verdict
+
+    def token_decimals(self, contract: str, block: BlockRef) -> int | str:
+        """ERC-20 ``decimals()`` of ``contract`` at the pinned block (never at the tip:
+        a contract's answer can change), or why it cannot be used."""
+        tag = hex(block.height)
+        at = f"at block {block.height}"
+        code = self.rpc.call("eth_getCode", [contract, tag])
+        if code in (None, "0x", "0x0"):
+            return f"token contract {contract} has no code {at}"
+        data = self._eth_call(contract, calls.decimals(), tag)
+        if data is None:
+            return f"its decimals() reverted {at}"
+        try:
+            value = calls.decode_uint(data)
+        except ValueError:
+            return f"its decimals() answered {len(data)} bytes {at}, not one uint"
+        if value > MAX_DECIMALS:
+            return f"its decimals() answered {value} {at}, more than {MAX_DECIMALS}"
+        return value
 
     def _eth_call(self, to: str, data: str, tag: str) -> bytes | None:
         try:

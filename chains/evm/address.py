@@ -24,6 +24,11 @@ def decode(address: str) -> bytes:
     return bytes.fromhex(body)
 
 
+def address_key(address: str, chain: str = "", network: str = "") -> bytes:
+    """What the address is, whatever its case: the 20 bytes (AddressError if invalid)."""
+    return decode(address)
+
+
 def checksummed(address: str | bytes) -> str:
     """EIP-55 form of an address (given as 20 bytes or hex)."""
     body = address.hex() if isinstance(address, bytes) else address.lower().removeprefix("0x")

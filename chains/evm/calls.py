@@ -1,6 +1,6 @@
 """Contract calls the adapter makes, encoded and decoded with eth_abi.
 
-ERC-20 ``balanceOf``; Multicall3's ``aggregate3`` (at its canonical address);
+ERC-20 ``balanceOf`` and ``decimals``; Multicall3's ``aggregate3`` (at its canonical address);
 Safe's ``getOwners`` and ``getThreshold``; both EIP-1271 ``isValidSignature``
 forms. Selectors are derived from the signatures, not typed in.
 """
@@ -21,6 +21,7 @@ def selector(signature: str) -> bytes:
 
 
 BALANCE_OF = selector("balanceOf(address)")
+DECIMALS = selector("decimals()")
 AGGREGATE3 = selector("aggregate3((address,bool,bytes)[])")
 GET_OWNERS = selector("getOwners()")
 GET_THRESHOLD = selector("getThreshold()")
@@ -30,6 +31,10 @@ IS_VALID_SIGNATURE_LEGACY = selector("isValidSignature(bytes,bytes)")
 
 def balance_of(holder: str) -> str:
     return "0x" + (BALANCE_OF + encode(["address"], [holder])).hex()
+
+
+def decimals() -> str:
+    return "0x" + DECIMALS.hex()
 
 
 def aggregate3(calls: list[tuple[str, bytes]]) -> str:

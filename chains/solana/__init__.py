@@ -1,6 +1,6 @@
 """Solana family: ed25519 message proofs (the address is the public key)."""
 
-from chains.solana.ownership import SCHEMES, check_address, verify_ownership
+from chains.solana.ownership import SCHEMES, address_key, check_address, verify_ownership
 
 
 def __getattr__(name: str):
@@ -11,4 +11,4 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["SCHEMES", "Adapter", "check_address", "verify_ownership"]
+__all__ = ["SCHEMES", "Adapter", "address_key", "check_address", "verify_ownership"]

@@ -21,6 +21,11 @@ def decode(address: str) -> bytes:
     return body
 
 
+def address_key(address: str, chain: str = "", network: str = "") -> bytes:
+    """What the address is: the 21 bytes (base58check spells each one one way)."""
+    return decode(address)
+
+
 def from_public_key(uncompressed: bytes) -> bytes:
     return b"\x41" + keccak256(uncompressed[1:])[12:]
 
