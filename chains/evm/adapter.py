@@ -298,6 +298,9 @@ class Adapter(ChainAdapter):
         return verdict
 
     def _reader(self, block: BlockRef) -> StateReader:
+        if self._block is None or self._block["hash"].lower() != block.hash.lower():
+            raise ChainError(f"block {block.height} ({block.hash}) is not the block this "
+                             f"adapter pinned")  # proofs need that block's state root
         if self._state is None or self._state.ref != _block_ref(block):
             root = bytes.fromhex(self._block["stateRoot"][2:]) if self.cfg.verify_proofs \
                 else None
