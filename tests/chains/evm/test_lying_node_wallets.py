@@ -187,6 +187,28 @@ def test_a_liar_cannot_swap_a_safes_fallback_handler_for_eip1271(anvil, world):
     assert s.status.value != "verified", s.reason
 
 
+def test_a_liar_cannot_make_a_safe_accept_strangers_signatures(anvil, world):
+    """The node says yes to exactly the claimed EIP-1271 question (and no to the negative
+    control); the Safe's own owners, proven, did not sign."""
+    from chains.evm.personal_sign import DIGESTS
+    from tests.nodes.safe import safe_signatures
+
+    wallet = world.safes["2of2"]
+    digest = world.kit.message_hash(wallet, DIGESTS["eip191-text"](MESSAGE.encode()))
+    sigs = safe_signatures([world.keys["o3"], world.keys["o4"]], digest).hex()
+    c = claim("ethereum", wallet.address, MESSAGE, ["0x" + sigs], scheme="eip191-text")
+
+    def alter(method, params, response):
+        if method == "eth_call" and _on(wallet.address)(params) and sigs in params[0]["data"]:
+            return {k: v for k, v in response.items() if k != "error"} | {"result": MAGIC_WORD}
+        return response
+    offline, s = _settle_through(anvil, world, c, alter)
+    assert offline.status.value == "failed"
+    assert s.status.value == "failed", s.reason
+    o3 = world.keys["o3"].evm_address()
+    assert "is not an owner of the Safe" in s.reason and o3 in s.reason, s.reason
+
+
 def test_an_audit_in_proof_mode_is_not_fooled(anvil, world, tmp_path):
     """The issue's figures through `reserves.audit`: a wrong-key USDT row and a Safe row,
     the liar pleading for both."""
