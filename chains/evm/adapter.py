@@ -125,11 +125,17 @@ class Adapter(ChainAdapter):
                 values = self._native(holders, ref)
                 method = "eth_getBalance"
             else:
-                code = self.rpc.call("eth_getCode", [spec.contract, ref])
-                if code in (None, "0x", "0x0"):
+                try:
+                    has_code = self._reader(block).read(decode(spec.contract)).has_code
+                except StateError as e:
+                    if not self.cfg.verify_proofs:
+                        raise ChainError(f"token {spec.symbol} contract {spec.contract} at "
+                                         f"block {block.height} on {self.chain}: {e}") from None
+                    has_code = True  # unproven: the token account proof fails every holder
+                if not has_code:
                     raise ChainError(f"token {spec.symbol} contract {spec.contract} has no code "
                                      f"at block {block.height} on {self.chain}")
-                values, method = self._tokens(spec.contract, holders, ref)
+                values, method = self._tokens(spec.contract, holders, block)
             proven: dict[str, str | None] = {}
             if self.cfg.verify_proofs:
                 proven = self._prove(spec, holders, values, ref)
@@ -156,8 +162,9 @@ class Adapter(ChainAdapter):
         responses = self.rpc.batch([("eth_getBalance", [h, ref]) for h in holders])
         return {h: _int_or_error(r) for h, r in zip(holders, responses)}
 
-    def _tokens(self, contract: str, holders: list[str], ref: dict):
-        if self.cfg.multicall and self._multicall_at(ref):
+    def _tokens(self, contract: str, holders: list[str], block: BlockRef):
+        ref = _block_ref(block)
+        if self.cfg.multicall and self._multicall_at(block):
             out: dict[str, int | str] = {}
             chunks = [holders[i:i + MULTICALL_CHUNK]
                       for i in range(0, len(holders), MULTICALL_CHUNK)]
@@ -189,9 +196,13 @@ class Adapter(ChainAdapter):
                 out[h] = f"balanceOf returned garbage: {e}"
         return out, "eth_call balanceOf"
 
-    def _multicall_at(self, ref: dict) -> bool:
-        code = self.rpc.call("eth_getCode", [calls.MULTICALL3, ref])
-        return code not in (None, "0x", "0x0")
+    def _multicall_at(self, block: BlockRef) -> bool:
+        """Whether Multicall3 has code at the block (its code hash proven in proof mode);
+        when that cannot be read, balances are asked one eth_call each instead."""
+        try:
+            return self._reader(block).read(decode(calls.MULTICALL3)).has_code
+        except StateError:
+            return False
 
     # --- proofs -----------------------------------------------------------------
 

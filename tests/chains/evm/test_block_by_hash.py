@@ -53,7 +53,8 @@ def test_every_state_read_names_the_block_by_hash(anvil, world, proofs):
     finally:
         proxy.close()
     reads = [(m, p) for m, p in log if m in STATE_READS]
-    assert {m for m, _ in reads} >= {"eth_getBalance", "eth_call", "eth_getCode"}
+    assert {m for m, _ in reads} >= {"eth_getBalance", "eth_call",
+                                     "eth_getProof" if proofs else "eth_getCode"}
     for method, params in reads:
         assert params[-1] == {"blockHash": block.hash, "requireCanonical": True}, (method,
                                                                                   params)
