@@ -48,7 +48,8 @@ ROWS = {
         ("unsigned", "unverified", w.BTC_LEGACY),
     ("ethereum", "ETH", key(10).evm_address()): ("verified", "verified", w.ETH_HOT),
     ("ethereum", "USDT", key(10).evm_address()): ("verified", "verified", w.USDT_ETH_HOT),
-    # owner-signed offline; the Safe lists both signers with threshold 2 at the block
+    # owner-signed offline; at the block the address is a real Safe 1.4.1 (proven proxy
+    # and singleton code hashes) whose owners are both signers, threshold 2, no module
     ("ethereum", "ETH", safe_address()): ("verified", "verified", w.ETH_SAFE),
     ("ethereum", "USDT", key(14).evm_address()): ("failed", "unverified", w.USDT_ETH_WRONG),
     ("tron", "USDT", TRON_GOOD): ("verified", "not_observed", None),
@@ -154,7 +155,9 @@ def check_document(doc: dict) -> None:
         assert (a["verdict"], a["bucket"], a["observed"]) == (verdict, bucket, amount), k
         assert a["row"] == row_of(*k)
     safe = by_key[("ethereum", "ETH", safe_address())]
-    assert safe["scheme"].endswith("+owners")  # settled by the contract's owners on chain
+    assert safe["scheme"].endswith("+owners")  # settled by the Safe's owners on chain
+    assert "is a Safe 1.4.1" in safe["reason"] and "no module enabled" in safe["reason"]
+    assert "proven against the state root" in safe["reason"]  # the demo runs in proof mode
     assert {(f["kind"], f["severity"], f["subject"]) for f in doc["findings"]} == findings()
     for f in doc["findings"]:
         assert f["id"] == finding_id(f["kind"], f["subject"], f["message"])

@@ -1,8 +1,10 @@
 """Contract calls the adapter makes, encoded and decoded with eth_abi.
 
-ERC-20 ``balanceOf`` and ``decimals``; Multicall3's ``aggregate3`` (at its canonical address);
-Safe's ``getOwners`` and ``getThreshold``; both EIP-1271 ``isValidSignature``
-forms. Selectors are derived from the signatures, not typed in.
+ERC-20 ``balanceOf`` and ``decimals``; Multicall3's ``aggregate3`` (at its
+canonical address); both EIP-1271 ``isValidSignature`` forms. Selectors are
+derived from the signatures, not typed in. A Safe's owners, threshold and
+modules are not asked of it: they are read from its storage
+(chains/evm/safe.py), where they can be proven.
 """
 
 from __future__ import annotations
@@ -23,8 +25,6 @@ def selector(signature: str) -> bytes:
 BALANCE_OF = selector("balanceOf(address)")
 DECIMALS = selector("decimals()")
 AGGREGATE3 = selector("aggregate3((address,bool,bytes)[])")
-GET_OWNERS = selector("getOwners()")
-GET_THRESHOLD = selector("getThreshold()")
 IS_VALID_SIGNATURE = selector("isValidSignature(bytes32,bytes)")
 IS_VALID_SIGNATURE_LEGACY = selector("isValidSignature(bytes,bytes)")
 
@@ -51,19 +51,6 @@ def decode_uint(data: bytes) -> int:
     if len(data) != 32:
         raise ValueError(f"expected a 32-byte uint, got {len(data)} bytes")
     return int.from_bytes(data, "big")
-
-
-def get_owners() -> str:
-    return "0x" + GET_OWNERS.hex()
-
-
-def get_threshold() -> str:
-    return "0x" + GET_THRESHOLD.hex()
-
-
-def decode_owners(data: bytes) -> list[str]:
-    (owners,) = decode(["address[]"], data)
-    return [o.lower() for o in owners]
 
 
 def is_valid_signature(digest: bytes, signature: bytes) -> str:

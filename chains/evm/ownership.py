@@ -4,8 +4,8 @@ An externally owned address is verified when its own key signed the
 message under one of the EVM digest schemes. A contract wallet (OKX rows
 with EOA1/EOA2, and staking rows signed by EOA1) is ``owner-signed`` when
 every listed owner signed: the owners' link to the contract is checked on
-chain by the EVM adapter (Safe owners, EIP-1271), and until then such a
-row is never ``verified``.
+chain by the EVM adapter, for a known Safe only (chains/evm/safe.py), and
+until then such a row is never ``verified``.
 """
 
 from __future__ import annotations

@@ -7,9 +7,11 @@ whose owners signed, rows without a signature, one signed by the wrong key
 and one over another message. USDT is held on three chains (Ethereum, Tron,
 Solana).
 
-The contract wallet is a SafeLike (tests/contracts) deployed by key 13 as its
-first transaction, so its address is known before any chain exists and the
-demo world (examples/demo/world.py) deploys it at exactly this address.
+The contract wallet is a real Safe 1.4.1 owned by keys 11 and 12 (threshold 2),
+made through the canonical Safe proxy factory, which places it by CREATE2: its
+address follows from the factory, the singleton and the setup call alone, so it
+is known before any chain exists, and the demo world (examples/demo/world.py)
+makes it at exactly this address.
 
 Usage: .venv/bin/python examples/demo/make_claims.py
 """
@@ -23,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import rlp  # noqa: E402
+from eth_abi import encode  # noqa: E402
 
 from chains.evm.address import checksummed  # noqa: E402
 from chains.hashes import keccak256  # noqa: E402
@@ -40,19 +42,39 @@ def key(i: int) -> Secp256k1Key:
     return Secp256k1Key(secret(SEED, i))
 
 
-def create_address(sender: str, nonce: int) -> str:
-    """The address of the contract ``sender`` creates with its ``nonce``-th transaction."""
-    raw = keccak256(rlp.encode([bytes.fromhex(sender[2:]), nonce]))[12:]
-    return checksummed(raw)
+# The demo Safe: Safe 1.4.1's canonical addresses (@safe-global/safe-deployments, as in
+# reserves/data/safe_deployments.toml) and the hash of the init code the factory deploys a
+# proxy with: the 1.4.1 SafeProxy creation code (@safe-global/safe-contracts) followed by
+# the singleton's address. world.py checks the real factory puts the Safe here.
+SAFE_FACTORY = "0x4e1DCf7AD4e460CfD30791CCC4F9c8a4f820ec67"
+SAFE_SINGLETON = "0x41675C099F32341bf84BFc5382aF534df5C7461a"
+SAFE_HANDLER = "0xfd0732Dc9E303f09fCEf3a7388Ad10A83459Ec99"
+SAFE_PROXY_INIT_HASH = "76733d705f71b79841c0ee960a0ca880f779cde7ef446c989e6d23efc0a4adfb"
+SAFE_THRESHOLD = 2
+SAFE_SALT = 0
+ZERO = "0x" + "00" * 20
 
 
-def safe_deployer() -> Secp256k1Key:
-    return key(13)
+def safe_owners() -> list[Secp256k1Key]:
+    return [key(11), key(12)]
+
+
+def safe_setup() -> bytes:
+    """The Safe's setup call: its owners, threshold 2, the fallback handler, no module."""
+    signature = "setup(address[],uint256,address,bytes,address,address,uint256,address)"
+    return keccak256(signature.encode())[:4] + encode(
+        ["address[]", "uint256", "address", "bytes", "address", "address", "uint256",
+         "address"],
+        [[o.evm_address() for o in safe_owners()], SAFE_THRESHOLD, ZERO, b"", SAFE_HANDLER,
+         ZERO, 0, ZERO])
 
 
 def safe_address() -> str:
-    """The demo contract wallet: the deployer's first contract (nonce 0)."""
-    return create_address(safe_deployer().evm_address(), 0)
+    """Where createProxyWithNonce(singleton, setup, SAFE_SALT) puts the demo Safe."""
+    salt = keccak256(keccak256(safe_setup()) + SAFE_SALT.to_bytes(32, "big"))
+    raw = keccak256(b"\xff" + bytes.fromhex(SAFE_FACTORY[2:]) + salt
+                    + bytes.fromhex(SAFE_PROXY_INIT_HASH))[12:]
+    return checksummed(raw)
 
 
 def rows() -> list[str]:
@@ -83,7 +105,7 @@ def rows() -> list[str]:
         [eth.evm_sign(MESSAGE, "eip191-text")])
     add("ethereum", "mainnet", "USDT", eth.evm_address(), 3_000_000 * 10**6, 6,
         [eth.evm_sign(MESSAGE, "eip191-text")])
-    owners = [key(11), key(12)]
+    owners = safe_owners()
     safe = safe_address()
     add("ethereum", "mainnet", "ETH", safe, 40 * 10**18, 18,
         [o.evm_sign(MESSAGE, "eip191-text") for o in owners], owners=[o.evm_address()

@@ -3,7 +3,8 @@
 ``build(bcoin, anvil, surfpool)`` makes, on three fresh local nodes (started by
 tests/nodes), what the demo exchange's published claims describe: BTC on a hot
 wallet, a 2-of-3 multisig and an unsigned legacy address (bcoin regtest); ETH on
-a hot wallet and a Safe-style contract wallet, USDT on the hot wallet and on an
+a hot wallet and a real Safe 1.4.1 (the Safe contracts from npm, made through the
+real proxy factory: tests/nodes/safe.py), USDT on the hot wallet and on an
 address whose proof is signed by the wrong key (anvil); SOL on a signed and an
 unsigned address and USDT as an SPL token (Surfpool). Tron has no local node, so
 the Tron USDT rows stay unobserved. Every balance is made by real transactions
@@ -20,7 +21,6 @@ helpers in tests/, which the installed package never needs).
 from __future__ import annotations
 
 import asyncio
-import json
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -32,7 +32,8 @@ from chains.bitcoin.rest import BCOIN_REGTEST
 from chains.bitcoin.tx import TxOut
 from chains.hashes import hash160
 from chains.signers import Ed25519Key, Secp256k1Key, multisig_script, secret
-from examples.demo.make_claims import MESSAGE, SEED, key, safe_address, safe_deployer
+from examples.demo.make_claims import (MESSAGE, SAFE_SALT, SAFE_THRESHOLD, SEED, key,
+                                       safe_address, safe_owners)
 from tests.chains.bitcoin.wallet import Coin, p2pkh_script, spend
 
 HERE = Path(__file__).resolve().parent
@@ -49,13 +50,12 @@ BTC_HOT = 150_000_000            # key 1, P2WPKH, signed
 BTC_COLD = 2_500_000_000         # keys 2, 3, 4, 2-of-3 P2WSH, signed by 2 and 4
 BTC_LEGACY = 40_000_000          # key 5, P2PKH, unsigned
 ETH_HOT = 120 * ETH              # key 10, signed
-ETH_SAFE = 40 * ETH              # SafeLike owned by keys 11 and 12 (threshold 2), both signed
+ETH_SAFE = 40 * ETH              # Safe 1.4.1 owned by keys 11 and 12 (threshold 2), both signed
 USDT_ETH_HOT = 3_000_000 * USDT  # key 10, signed
 USDT_ETH_WRONG = 500_000 * USDT  # key 14, signed by key 15
 SOL_HOT = 9000 * SOL             # key 30, signed
 SOL_UNSIGNED = 1000 * SOL        # key 31, unsigned
 USDT_SOL_HOT = 1_500_000 * USDT  # key 30's USDT (SPL) token account, signed
-SAFE_THRESHOLD = 2
 
 BITCOIN_USER_ENV = "DEMO_BITCOIN_RPC_USER"
 BITCOIN_PASSWORD_ENV = "DEMO_BITCOIN_RPC_PASSWORD"
@@ -187,22 +187,17 @@ def _signed(anvil, k: Secp256k1Key, tx: dict) -> dict:
 
 
 def build_ethereum(anvil, demo: Demo) -> None:
+    from tests.nodes.safe import SafeKit
+
     w3 = anvil.w3
     anvil.install_multicall()
     usdt = anvil.deploy("TestToken", "USDT", 6)
     demo.usdt_contract = usdt.address
-    deployer = safe_deployer()
-    anvil.send_eth(deployer.evm_address(), ETH)
-    art = json.loads((HERE.parents[1] / "tests/contracts/build/SafeLike.json").read_text())
-    factory = w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
-    owners = [key(11).evm_address(), key(12).evm_address()]
-    deploy = factory.constructor(owners, SAFE_THRESHOLD).build_transaction(
-        {"from": deployer.evm_address(), "nonce": 0, "gasPrice": 2 * w3.eth.gas_price})
-    receipt = _signed(anvil, deployer, {k: deploy[k] for k in ("data", "gas")})
-    if receipt.contractAddress != safe_address():
-        raise RuntimeError(f"the demo Safe landed at {receipt.contractAddress}, not "
-                           f"{safe_address()} (was the deployer's nonce 0 used?)")
-    safe = w3.eth.contract(address=receipt.contractAddress, abi=art["abi"])
+    kit = SafeKit(anvil)  # Safe 1.4.1 (and 1.3.0) at their canonical addresses
+    safe = kit.create([o.evm_address() for o in safe_owners()], SAFE_THRESHOLD,
+                      salt=SAFE_SALT)
+    if safe.address != safe_address():
+        raise RuntimeError(f"the demo Safe landed at {safe.address}, not {safe_address()}")
     hot, wrong = key(10).evm_address(), key(14).evm_address()
     anvil.send_eth(hot, ETH_HOT)
     anvil.send_eth(safe.address, ETH_SAFE)
@@ -212,22 +207,30 @@ def build_ethereum(anvil, demo: Demo) -> None:
     demo.ethereum_hash = w3.eth.get_block(demo.ethereum_block)["hash"].to_0x_hex()
     demo.nodes["ethereum"] = anvil
     demo.urls["ethereum"] = anvil.url
-    demo.handles["usdt"], demo.handles["safe"] = usdt, safe
+    demo.handles["usdt"], demo.handles["safe"], demo.handles["kit"] = usdt, safe, kit
     _ethereum_after(demo)
 
 
 def _ethereum_after(demo: Demo) -> None:
-    """After N: the hot wallet pays out ETH and USDT (signed by its own key), the Safe's
-    owners are replaced, deposits arrive; then 80 blocks so that N is final."""
+    """After N: the hot wallet pays out ETH and USDT (signed by its own key); the first
+    time, the Safe's owners hand it to the customer (its own transactions, signed by
+    keys 11 and 12), later the customer pays itself from it; deposits arrive; then 80
+    blocks so that N is final."""
     anvil = demo.nodes["ethereum"]
-    usdt, safe = demo.handles["usdt"], demo.handles["safe"]
+    usdt, safe, kit = demo.handles["usdt"], demo.handles["safe"], demo.handles["kit"]
     n = demo.moved.get("ethereum", 0)
     hot = key(10)
     out = customer().evm_address()
     _signed(anvil, hot, {"to": out, "value": 30 * ETH, "gas": 21_000})
     pay_usdt = usdt.functions.transfer(out, 1_000_000 * USDT)._encode_transaction_data()
     _signed(anvil, hot, {"to": usdt.address, "value": 0, "data": pay_usdt})
-    anvil.transact(safe.functions.setOwners([out], 1))
+    if n == 0:
+        first, second = (o.evm_address() for o in safe_owners())
+        kit.call_self(safe, safe_owners(), "addOwnerWithThreshold", out, 1)
+        kit.call_self(safe, [customer()], "removeOwner", out, first, 1)
+        kit.call_self(safe, [customer()], "removeOwner", out, second, 1)
+    else:
+        kit.execute(safe, [customer()], out, b"", value=ETH)
     anvil.send_eth(safe.address, 5 * ETH)
     anvil.transact(usdt.functions.mint(key(14).evm_address(), 200_000 * USDT + n))
     anvil.mine(80)  # anvil's finalized block trails its tip by 64

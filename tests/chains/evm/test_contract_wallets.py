@@ -1,5 +1,8 @@
 """Contract wallets on anvil: the legacy EIP-1271 variant on its own, wallets that answer
-wrongly, and Safe-like owners read at block N, not at the tip."""
+wrongly, and a Safe's owners read at block N, not at the tip.
+
+Only a known Safe is ever counted (test_safe_wallets.py); the wallets here of other
+code show what each EIP-1271 answer is taken to mean, and that it never verifies."""
 
 import csv
 
@@ -49,10 +52,10 @@ def _legacy_call(message=MESSAGE, signature="0x" + "11" * 65):
 
 # --- the legacy variant alone ------------------------------------------------------------
 
-def test_a_wallet_with_only_the_legacy_interface_verifies_through_it(anvil, world):
+def test_a_wallet_with_only_the_legacy_interface_is_heard_through_it(anvil, world):
     wallet = world.legacy1271.address
     good = _sig(world, "o5")
-    # The wallet has no isValidSignature(bytes32,bytes): only the legacy call can prove it.
+    # The wallet has no isValidSignature(bytes32,bytes): only the legacy call answers.
     _, error = _raw_call(anvil, wallet, _bytes32_call(signature=good), world.block)
     assert error is not None and "revert" in error["message"]
     answer, _ = _raw_call(anvil, wallet, _legacy_call(signature=good), world.block)
@@ -60,10 +63,12 @@ def test_a_wallet_with_only_the_legacy_interface_verifies_through_it(anvil, worl
 
     offline, settled = _settle(anvil, _wallet_claim(world, wallet, good), world.block)
     assert offline.status.value == "failed" and offline.onchain  # o5 is not the wallet
-    assert settled.status.value == "verified", settled.reason
+    # It accepts and refuses the negative control, but its code is no Safe's.
+    assert settled.status.value == "unsupported", settled.reason
     assert settled.scheme == "eip1271-legacy"
-    assert "legacy isValidSignature(bytes,bytes)" in settled.reason
-    assert f"block {world.block}" in settled.reason
+    assert f"isValidSignature(bytes,bytes) accepts the signature over the message at block " \
+           f"{world.block}" in settled.reason
+    assert "contract code not recognised" in settled.reason
 
 
 def test_legacy_wallet_a_wrong_signature_fails_with_its_reason(anvil, world):
@@ -75,9 +80,9 @@ def test_legacy_wallet_a_wrong_signature_fails_with_its_reason(anvil, world):
     assert "did not accept it through EIP-1271 at block" in s.reason
     assert "isValidSignature(bytes32,bytes) reverted" in s.reason
     assert "isValidSignature(bytes,bytes) answered 0xffffffff (magic 0x20c13b0b)" in s.reason
-    # ...and at a block after the change the same row is verified: the block decides.
+    # ...and at a block after the change the wallet accepts it: the block decides.
     _, s = _settle(anvil, late, world.later)
-    assert s.status.value == "verified" and s.scheme == "eip1271-legacy"
+    assert s.status.value == "unsupported" and s.scheme == "eip1271-legacy"
     # The owner's signature over another message, and a signature of the wrong length.
     for sig in (_sig(world, "o5", MESSAGE + " (edited)"), "0x" + "ab" * 64):
         offline, s = _settle(anvil, _wallet_claim(world, wallet, sig), world.block)
@@ -145,7 +150,7 @@ def test_a_fallback_that_echoes_its_calldata_never_verifies(anvil, world):
         assert "starting 0x20c13b0b, not one ABI word" in s.reason
 
 
-# --- Safe-like owners are read at block N ------------------------------------------------
+# --- a Safe's owners are read at block N -------------------------------------------------
 
 def _owner_claim(world, contract, signers):
     return claim("ethereum", contract, MESSAGE, [_sig(world, s) for s in signers],
@@ -153,13 +158,15 @@ def _owner_claim(world, contract, signers):
 
 
 def test_safe_owners_removed_after_n_do_not_hurt(anvil, world):
-    """safe2 is owned by o1 and o2 (threshold 2) at N; after N its owners became [o3]."""
-    c = _owner_claim(world, world.safe2.address, ["o1", "o2"])
+    """The 2of2 Safe is owned by o1 and o2 (threshold 2) at N; after N its owners became
+    [o3], by the Safe's own transactions."""
+    safe = world.safes["2of2"].address
+    c = _owner_claim(world, safe, ["o1", "o2"])
     offline, at_n = _settle(anvil, c, world.block)
     assert offline.status.value == "owner-signed"
     assert at_n.status.value == "verified", at_n.reason
-    assert f"at block {world.block} the contract lists them among its 2 owners with " \
-           f"threshold 2" in at_n.reason
+    assert f"at block {world.block} the address is a Safe 1.4.1" in at_n.reason
+    assert "among its 2 owners with threshold 2" in at_n.reason
     # The same row at a later block, after o1 and o2 were removed: the change is real.
     _, later = _settle(anvil, c, world.later)
     assert later.status.value == "failed" and "is not an owner" in later.reason
@@ -167,15 +174,14 @@ def test_safe_owners_removed_after_n_do_not_hurt(anvil, world):
 
 
 def test_safe_owners_added_after_n_do_not_help(anvil, world):
-    """o3 became safe2's only owner (threshold 1) after N: at N its signature proves nothing."""
-    c = _owner_claim(world, world.safe2.address, ["o3"])
+    """o3 became the Safe's only owner (threshold 1) after N: at N its signature proves
+    nothing."""
+    c = _owner_claim(world, world.safes["2of2"].address, ["o3"])
     offline, at_n = _settle(anvil, c, world.block)
     assert offline.status.value == "owner-signed"
     assert at_n.status.value == "failed"
-    assert "is not an owner of the contract at block" in at_n.reason
-    assert str(world.block) in at_n.reason
     o3 = world.keys["o3"].evm_address()
-    assert o3 in at_n.reason and world.keys["o1"].evm_address() in at_n.reason
+    assert f"{o3} is not an owner of the Safe at block {world.block}" in at_n.reason
     # At a block after the change the same row is verified with threshold 1.
     _, later = _settle(anvil, c, world.later)
     assert later.status.value == "verified" and "threshold 1" in later.reason
@@ -189,19 +195,21 @@ def test_audit_settles_contract_wallet_rows_at_the_snapshot_block(anvil, world, 
     from reserves.result import records
 
     o = {k: world.keys[k].evm_address() for k in ("o1", "o2", "o3")}
+    safe = world.safes["2of2"].address
     rows = [  # (address, signatures, owners, verdict, scheme, text in the reason)
-        (world.legacy1271.address, [_sig(world, "o5")], [], "verified", "eip1271-legacy",
-         "legacy isValidSignature(bytes,bytes) accepts"),
+        (world.legacy1271.address, [_sig(world, "o5")], [], "unsupported", "eip1271-legacy",
+         "contract code not recognised"),
         (world.legacy1271.address, [_sig(world, "o4")], [], "failed", "",
          "isValidSignature(bytes,bytes) answered 0xffffffff"),
         (world.legacy_wrong_magic.address, [_sig(world, "o5")], [], "failed", "",
          "answered 0x1626ba7e (magic 0x20c13b0b)"),
         (world.echo.address, [_sig(world, "o1")], [], "failed", "",
          "not one ABI word"),
-        (world.safe2.address, [_sig(world, "o1"), _sig(world, "o2")], [o["o1"], o["o2"]],
+        (safe, [_sig(world, "o1"), _sig(world, "o2")], [o["o1"], o["o2"]],
          "verified", "eip191-text+owners", "with threshold 2"),
-        (world.safe2.address, [_sig(world, "o3")], [o["o3"]], "failed", "eip191-text",
-         "is not an owner"),
+        (safe, [_sig(world, "o3")], [o["o3"]], "failed", "eip191-text", "is not an owner"),
+        (world.safe2.address, [_sig(world, "o1"), _sig(world, "o2")], [o["o1"], o["o2"]],
+         "owner-signed", "eip191-text", "contract code not recognised"),
     ]
     with open(tmp_path / "claims.csv", "w", newline="") as f:
         out = csv.writer(f)

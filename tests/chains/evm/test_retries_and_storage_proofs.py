@@ -101,3 +101,44 @@ def test_configured_slot_is_used_and_a_wrong_one_proves_nothing(anvil, world):
     assert all(b.amount is None and b.proven is False and "differs from balanceOf" in b.error
                for b in wrong.values())
 
+
+
+@pytest.mark.parametrize("multicall", [False, True], ids=["eth_call", "multicall"])
+def test_a_balance_lie_is_reported_for_the_holder_lied_about(anvil, world, multicall):
+    """The node inflates one holder's balanceOf, the first one the slot probe would try.
+    That holder's figure is refused as a lie; the others are proven as usual, not all
+    reported as "balance mapping slot unknown"."""
+    from eth_abi import decode, encode
+
+    from chains.evm import calls
+
+    target = world.holders[0]
+    true = world.expected[(target, "USDT")]
+    inflated = true + 500_000 * 10**6
+
+    def lie(method, params, answer):
+        if method != "eth_call" or "result" not in answer:
+            return answer
+        data = params[0]["data"]
+        if data == calls.balance_of(target) and \
+                params[0]["to"].lower() == world.usdt.address.lower():
+            return dict(answer, result="0x" + inflated.to_bytes(32, "big").hex())
+        if data.startswith("0x" + calls.AGGREGATE3.hex()):
+            (asked,) = decode(["(address,bool,bytes)[]"], bytes.fromhex(data[10:]))
+            results = calls.decode_aggregate3(bytes.fromhex(answer["result"][2:]))
+            out = [(ok, inflated.to_bytes(32, "big") if "0x" + c.hex()
+                    == calls.balance_of(target) else ret)
+                   for (_, _, c), (ok, ret) in zip(asked, results)]
+            return dict(answer, result="0x" + encode(["(bool,bytes)[]"], [out]).hex())
+        return answer
+
+    proxy = TamperingProxy(anvil.url, lie)
+    try:
+        got = _proven_usdt(proxy.url, world, multicall=multicall)
+    finally:
+        proxy.close()
+    bad = got[target]
+    assert bad.amount is None and bad.proven is False
+    assert f"proven balance {true} differs from balanceOf {inflated}" in bad.error, bad.error
+    for h in world.holders[1:3]:
+        assert got[h].proven is True and got[h].amount == world.expected[(h, "USDT")], got[h]
