@@ -10,7 +10,9 @@ address:
 * ``bitcoin-multisig``: a redeem/witness script ``OP_m <keys> OP_n
   OP_CHECKMULTISIG`` that hashes to the P2SH, P2WSH or P2SH-P2WSH address,
   plus signatures by at least m DISTINCT keys of that script, every one of
-  them valid.
+  them valid. The script is judged as consensus would judge its spend
+  (``script_judge``, shared with BIP-322): size limits per form, at most 20
+  keys, 1 <= m <= n, and only keys libsecp256k1 parses can sign.
 
 Any deviation is a failed verdict with its reason; nothing is skipped.
 """
@@ -19,11 +21,12 @@ from __future__ import annotations
 
 from chains.bitcoin.address import AddressError, Destination, decode, p2wpkh_nested, p2wsh_nested
 from chains.bitcoin.params import Params, params_for
-from chains.bitcoin.script import ScriptError, compressed_form, parse_multisig
+from chains.bitcoin.script import ScriptError, Unprovable, parse_multisig
+from chains.bitcoin.script_judge import judge
 from chains.bitcoin.signmessage import message_digest, recover_compact
 from chains.encoding import decode_hex, decode_signature_text
 from chains.hashes import hash160, sha256
-from chains.secp256k1 import SignatureError
+from chains.secp256k1 import SignatureError, compress
 from reserves.claims import Claim
 from reserves.verdicts import Verdict, failed, unsupported, verified
 
@@ -143,10 +146,6 @@ def _verify_multisig(script_hex: str, dest: Destination, sigs: list[bytes],
         script = decode_hex(script_hex)
     except ValueError:
         return failed("redeem script is not valid hex", scheme)
-    try:
-        ms = parse_multisig(script)
-    except ScriptError as e:
-        return failed(f"redeem script is not m-of-n multisig: {e}", scheme)
     if dest.kind == "p2sh" and hash160(script) == dest.program:
         form = "P2SH"
     elif dest.kind == "p2sh" and p2wsh_nested(script) == dest.program:
@@ -154,33 +153,51 @@ def _verify_multisig(script_hex: str, dest: Destination, sigs: list[bytes],
     elif dest.kind == "p2wsh" and sha256(script) == dest.program:
         form = "P2WSH"
     elif dest.kind in ("p2sh", "p2wsh"):
+        try:
+            parse_multisig(script)
+        except ScriptError as e:
+            return failed(f"redeem script is not m-of-n multisig: {e}", scheme)
         return failed(f"redeem script does not hash to this {dest.kind} address", scheme)
     else:
         return failed(f"a redeem script was given but the address is {dest.kind}", scheme)
-    script_keys = [compressed_form(k) for k in ms.keys]
+    try:
+        judged = judge(script, form)
+    except Unprovable as e:
+        return failed(f"{form} script can never prove this address: {e}", scheme)
+    except ScriptError as e:
+        return failed(f"redeem script is not m-of-n multisig: {e}", scheme)
+    ms = judged.multisig
+
+    def refuse(reason: str, signers: tuple[str, ...] = ()) -> Verdict:
+        # A script whose keys cannot meet m fails for that reason above all others.
+        return failed(judged.unreachable() or reason, scheme, signers)
+
     signed_by: dict[int, int] = {}
     signers = []
     for i, sig in enumerate(sigs, 1):
         try:
             rec = recover_compact(sig, digest)
         except SignatureError as e:
-            return failed(f"signature {i}: {e}", scheme)
-        key = compressed_form(rec.key)  # already 33 bytes under a 31-42 header
+            return refuse(f"signature {i}: {e}", tuple(signers))
+        key = rec.key if len(rec.key) == 33 else compress(rec.key)
         signers.append(key.hex())
-        if key not in script_keys:
-            return failed(f"signature {i} is by key {key.hex()}, which is not in the "
-                          "script (wrong key or wrong message)", scheme, tuple(signers))
-        j = script_keys.index(key)
+        j = judged.slot(rec.key)
+        if j is None:
+            shadow = judged.shadowed(rec.key)
+            why = f" ({judged.describe(shadow)}, though it has this key's x: it can never " \
+                  "sign)" if shadow is not None else " (wrong key or wrong message)"
+            return refuse(f"signature {i} is by key {key.hex()}, which is not in the "
+                          f"script{why}", tuple(signers))
         if j in signed_by:
-            return failed(f"signatures {signed_by[j]} and {i} are by the same key "
-                          "(duplicate signer)", scheme, tuple(signers))
+            return refuse(f"signatures {signed_by[j]} and {i} are by the same key "
+                          "(duplicate signer)", tuple(signers))
         signed_by[j] = i
     if len(signed_by) < ms.m:
-        return failed(f"threshold not met: {len(signed_by)} distinct key(s) signed, "
-                      f"the {ms.m}-of-{ms.n} script requires {ms.m}", scheme, tuple(signers))
+        return refuse(f"threshold not met: {len(signed_by)} distinct key(s) signed, "
+                      f"the {ms.m}-of-{ms.n} script requires {ms.m}", tuple(signers))
     which = ", ".join(f"#{j + 1}" for j in sorted(signed_by))
     return verified(scheme, f"{ms.m}-of-{ms.n} {form}: script keys {which} signed",
-                    tuple(signers))
+                    tuple(signers), judged.warnings)
 
 
 def _bip322(claim: Claim, dest: Destination, params: Params) -> Verdict:
