@@ -92,12 +92,18 @@ def parse_witness(raw: bytes) -> list[bytes]:
     return items
 
 
-def decode(text: str) -> tuple[str, bytes]:
-    """(form, raw bytes): form is simple, full or proof-of-funds."""
+def decode(text: str, declared: str | None = None) -> tuple[str, bytes]:
+    """(form, raw bytes): form is simple, full or proof-of-funds.
+
+    An unprefixed signature is read in the ``declared`` form (simple or full)
+    when the row declares one, else guessed from what it parses as.
+    """
     s = text.strip()
     form = {"smp": "simple", "ful": "full", "pof": "proof-of-funds"}.get(s[:3])
     if form:
         s = s[3:]
+    elif declared:
+        form = declared
     try:
         raw = base64.b64decode(s, validate=True)
     except (binascii.Error, ValueError):
@@ -267,9 +273,17 @@ def _p2wsh(tx: Tx, program: bytes, stack: list[bytes], label: str) -> Spend:
     return _multisig(script, stack[:-1], lambda: tx.sighash_segwit_v0(0, script, 0), label)
 
 
-def verify_proof(script_pubkey: bytes, message: bytes, signature: str) -> tuple[str, Spend]:
-    """(scheme, spend) of a valid proof; raises Invalid or Unsupported otherwise."""
-    form, raw = decode(signature)
+def verify_proof(script_pubkey: bytes, message: bytes, signature: str,
+                 declared: str | None = None) -> tuple[str, Spend]:
+    """(scheme, spend) of a valid proof; raises Invalid or Unsupported otherwise.
+
+    With ``declared`` (bip322-simple or bip322-full, from the row), a proof of
+    the other form is Invalid.
+    """
+    form, raw = decode(signature, declared and declared.removeprefix("bip322-"))
+    if declared and f"bip322-{form}" != declared:
+        raise Invalid(f"the row declares {declared}, but the signature is a BIP-322 {form} "
+                      "proof")
     if form == "proof-of-funds":
         raise Unsupported("BIP-322 proof-of-funds (a PSBT with extra inputs)")
     spend = to_spend(script_pubkey, message)
@@ -299,16 +313,17 @@ def verify_proof(script_pubkey: bytes, message: bytes, signature: str) -> tuple[
     return f"bip322-{form}", verify_spend(tx, spend.outputs[0])
 
 
-def verify(claim: Claim, dest: Destination, params: Params) -> Verdict:
+def verify(claim: Claim, dest: Destination, params: Params,
+           declared: str | None = None) -> Verdict:
     """The ownership verdict for a claim whose proof is a BIP-322 signature."""
-    label = "bip322"
+    label = declared or "bip322"
     if len(claim.proof.signatures) != 1:
         return failed(f"{len(claim.proof.signatures)} signatures; a BIP-322 proof is one",
                       label)
     message = (claim.proof.message or "").encode("utf-8")
     try:
         scheme, spend = verify_proof(dest.script_pubkey(), message,
-                                     claim.proof.signatures[0])
+                                     claim.proof.signatures[0], declared)
     except Unsupported as e:
         return unsupported(f"BIP-322: {e}", label)
     except Invalid as e:

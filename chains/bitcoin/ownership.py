@@ -14,10 +14,14 @@ address:
   (``script_judge``, shared with BIP-322): size limits per form, at most 20
   keys, 1 <= m <= n, and only keys libsecp256k1 parses can sign.
 
-Any deviation is a failed verdict with its reason; nothing is skipped.
+A row that declares its scheme (native ``scheme`` column) is judged under
+that scheme alone; an id this family does not know is ``unsupported``. Any
+deviation is a failed verdict with its reason; nothing is skipped.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from chains.bitcoin.address import AddressError, Destination, decode, p2wpkh_nested, p2wsh_nested
 from chains.bitcoin.params import Params, params_for
@@ -34,6 +38,8 @@ SINGLE_KEY_SCHEMES = ("bitcoin-signmessage", "bip137")
 MULTISIG_SCHEME = "bitcoin-multisig"
 BIP322_SCHEMES = ("bip322-simple", "bip322-full")
 BIP322_PREFIXES = ("smp", "ful", "pof")
+SCHEMES = (*SINGLE_KEY_SCHEMES, MULTISIG_SCHEME, *BIP322_SCHEMES)
+"""Every scheme id a row may declare (native ``scheme`` column); only that one is tried."""
 
 
 def _params(claim: Claim) -> Params | Verdict:
@@ -56,13 +62,19 @@ def check_address(claim: Claim) -> str | None:
 
 
 def verify_ownership(claim: Claim) -> Verdict:
+    only = claim.proof.scheme
+    if only is not None and only not in SCHEMES:
+        return unsupported(f"scheme {only!r} is not a Bitcoin-family message scheme "
+                           f"(known here: {', '.join(SCHEMES)})", only)
     params = _params(claim)
     if isinstance(params, Verdict):
         return params
     try:
         dest = decode(claim.address, params)
     except AddressError as e:
-        return failed(f"address does not decode: {e}")
+        return failed(f"address does not decode: {e}", only or "")
+    if only is not None:
+        return _declared(claim, dest, params, only)
     message = (claim.proof.message or "").encode("utf-8")
     sigs_text = claim.proof.signatures
     if any(s.strip()[:3] in BIP322_PREFIXES for s in sigs_text) or (
@@ -85,6 +97,37 @@ def verify_ownership(claim: Claim) -> Verdict:
     if len(sigs) != 1:
         return failed(f"{len(sigs)} signatures for a single-key address; expected 1")
     return _verify_single(dest, sigs[0], digest)
+
+
+def _declared(claim: Claim, dest: Destination, params: Params, only: str) -> Verdict:
+    """The verdict under the one scheme the row declares: nothing else is tried."""
+    if only in BIP322_SCHEMES:
+        return _bip322(claim, dest, params, only)
+    script = claim.proof.script
+    if only == MULTISIG_SCHEME and not script:
+        return failed("the row declares bitcoin-multisig but gives no redeem/witness script",
+                      only)
+    if only != MULTISIG_SCHEME and script:
+        return failed(f"the row declares {only}, a single-key scheme, but gives a script",
+                      only)
+    sigs = []
+    for i, text in enumerate(claim.proof.signatures, 1):
+        try:
+            sigs.append(decode_signature_text(text))
+        except ValueError as e:
+            return failed(f"signature {i} is {e}", only)
+    digest = message_digest(params.magic, (claim.proof.message or "").encode("utf-8"))
+    if script:
+        return _verify_multisig(script, dest, sigs, digest)
+    if len(sigs) != 1:
+        return failed(f"{len(sigs)} signatures for a single-key address; expected 1", only)
+    if only == "bitcoin-signmessage" and dest.kind != "p2pkh":
+        return failed(f"the row declares bitcoin-signmessage, which proves P2PKH addresses "
+                      f"only; this is a {dest.kind} address (its compact signatures are "
+                      "bip137)", only)
+    # Under the declared name: bip137 declared for a P2PKH address is proven by the
+    # same check as signmessage (BIP-137's headers 27-34 are exactly signmessage's).
+    return replace(_verify_single(dest, sigs[0], digest), scheme=only)
 
 
 def is_witness_stack(raw: bytes) -> bool:
@@ -200,7 +243,7 @@ def _verify_multisig(script_hex: str, dest: Destination, sigs: list[bytes],
                     tuple(signers), judged.warnings)
 
 
-def _bip322(claim: Claim, dest: Destination, params: Params) -> Verdict:
+def _bip322(claim: Claim, dest: Destination, params: Params, only: str | None = None) -> Verdict:
     from chains.bitcoin import bip322
 
-    return bip322.verify(claim, dest, params)
+    return bip322.verify(claim, dest, params, only)
