@@ -69,7 +69,7 @@ def destination(script: bytes, form: str) -> Destination:
 
 
 class Chain:
-    """Our own miner on the shared regtest node, with mature coinbases to spend."""
+    """Our own miner on a regtest node, with mature coinbases to spend."""
 
     def __init__(self, node, name: str) -> None:
         self.node = node

@@ -19,6 +19,7 @@ from tests.chains.bitcoin.adversary import (COIN, KINDS, MESSAGE, Chain, address
                                             script_of)
 from tests.chains.bitcoin.world import key
 from tests.claimkit import claim
+from tests.nodes import bcoin as bcoin_node
 
 pytestmark = pytest.mark.node
 
@@ -29,8 +30,13 @@ FORMS = ["p2sh", "p2wsh", "p2sh-p2wsh"]
 
 
 @pytest.fixture(scope="module")
-def chain(bcoin):
-    return Chain(bcoin, "offcurve")
+def chain():
+    """A node of its own: the blocks mined here must not move the shared node's chain."""
+    node = bcoin_node.start()
+    try:
+        yield Chain(node, "offcurve")
+    finally:
+        node.stop()
 
 
 def _verdict(form: str, signatures: list[str]):

@@ -21,6 +21,7 @@ from tests.chains.bitcoin.adversary import (COIN, KINDS, MESSAGE, Chain, address
                                             compact, destination, script_of)
 from tests.chains.bitcoin.world import key
 from tests.claimkit import claim
+from tests.nodes import bcoin as bcoin_node
 
 pytestmark = pytest.mark.node
 
@@ -31,8 +32,13 @@ SIGNERS = KEYS[:2]
 
 
 @pytest.fixture(scope="module")
-def chain(bcoin):
-    return Chain(bcoin, "oversized")
+def chain():
+    """A node of its own: the blocks mined here must not move the shared node's chain."""
+    node = bcoin_node.start()
+    try:
+        yield Chain(node, "oversized")
+    finally:
+        node.stop()
 
 
 def _verdict(script: bytes, form: str, signatures: list[str]):
