@@ -72,8 +72,8 @@ class Judgement:
     multisig: Multisig
     warnings: tuple[tuple[str, str], ...] = ()
     """(finding kind, message) pairs: limits it passes only just (see module doc)."""
-    _points: list[bytes | None] | None = field(default=None, repr=False)
-    _parsed: list[bool] | None = field(default=None, repr=False)
+    _points: dict[int, bytes | None] = field(default_factory=dict, repr=False)
+    """Slot -> its key as libsecp256k1 parses it, filled as slots are asked about."""
 
     @property
     def m(self) -> int:
@@ -102,12 +102,8 @@ class Judgement:
         return None
 
     def _point(self, j: int) -> bytes | None:
-        if self._points is None:
-            self._points = [None] * self.n
-            self._parsed = [False] * self.n
-        if not self._parsed[j]:
+        if j not in self._points:
             self._points[j] = parse_public_key(self.multisig.keys[j])
-            self._parsed[j] = True
         return self._points[j]
 
     def points(self) -> list[bytes | None]:
