@@ -77,8 +77,37 @@ def _in_range(rs: bytes) -> bool:
 
 
 def compress(uncompressed_key: bytes) -> bytes:
-    """33-byte compressed form of a 65-byte uncompressed key."""
+    """33-byte compressed form of a 65-byte uncompressed key.
+
+    Only for a key known to be a point (one libsecp256k1 produced or parsed):
+    it keeps x and the parity of y, so it would map an off-curve encoding that
+    shares a real key's x and parity onto that key.
+    """
     return bytes([2 + (uncompressed_key[64] & 1)]) + uncompressed_key[1:33]
+
+
+_pubkey_parse = _lib.secp256k1_ec_pubkey_parse
+
+
+def parse_public_key(data: bytes) -> bytes | None:
+    """The 65-byte uncompressed form of a 33- or 65-byte key, or None if it is no key.
+
+    libsecp256k1 decides: x and y must be field elements and the point on the
+    curve. Hybrid encodings (0x06/0x07), which libsecp256k1 would accept, are
+    refused here: no standard script or wallet uses them and Bitcoin's policy
+    rejects them, so an exchange has no business proving with one.
+    """
+    if not ((len(data) == 33 and data[0] in (2, 3)) or (len(data) == 65 and data[0] == 4)):
+        return None
+    try:
+        _, pub, out, out_bytes, size = _local.buffers
+    except AttributeError:
+        _, pub, out, out_bytes, size = _buffers()
+    if not _pubkey_parse(_CTX, pub, data, len(data)):
+        return None
+    size[0] = 65
+    _serialize(_CTX, out, size, pub, _UNCOMPRESSED)
+    return out_bytes[:]
 
 
 def split_rsv(sig: bytes) -> tuple[bytes, int]:

@@ -72,4 +72,13 @@ def judge_file(file: ClaimsFile, policy: MessagePolicy | None = None, jobs: int 
     findings = list(file.findings) + message_findings(dict(messages), policy)
     if duplicates:
         findings += duplicate_findings(file.claims)
+    findings += verdict_findings(file.claims, verdicts)
     return ClaimsCheck(file, verdicts, policy, sort_findings(findings))
+
+
+def verdict_findings(claims: list[Claim], verdicts: list[Verdict]) -> list[Finding]:
+    """The warnings a verifier noted beside a row's verdict (``Verdict.warnings``,
+    e.g. ``nonstandard-script``), one warning finding each, naming the row."""
+    return [Finding(kind, Severity.WARNING, f"{c.address} ({c.coin}): {message}",
+                    subject=f"{c.source}:{c.row}")
+            for c, v in zip(claims, verdicts) for kind, message in v.warnings]

@@ -33,6 +33,10 @@ class Verdict:
     onchain: bool = False
     """True when chain state may still settle the proof: the EVM adapter asks a
     contract at the address (EIP-1271) or checks listed owners (Safe)."""
+    warnings: tuple[tuple[str, str], ...] = ()
+    """(finding kind, message) pairs the verifier noted beside the verdict (a
+    ``nonstandard-script``); each is in the reason too, and becomes a warning
+    finding on the row (``claims_check``)."""
 
     def __post_init__(self) -> None:
         if not self.reason:
@@ -44,19 +48,23 @@ class Verdict:
         # pickles the Status member by its own reduce; this form takes about half
         # the time each way: 0.5-0.8 s less CPU on a 200,000-row file, both sides.
         return _restore, (self.status.value, self.reason, self.scheme, self.signers,
-                          self.onchain)
+                          self.onchain, self.warnings)
 
 
 _STATUS_BY_VALUE = {s.value: s for s in Status}
 
 
 def _restore(status: str, reason: str, scheme: str, signers: tuple[str, ...],
-             onchain: bool) -> Verdict:
-    return Verdict(_STATUS_BY_VALUE[status], reason, scheme, signers, onchain)
+             onchain: bool, warnings: tuple[tuple[str, str], ...] = ()) -> Verdict:
+    return Verdict(_STATUS_BY_VALUE[status], reason, scheme, signers, onchain, warnings)
 
 
-def verified(scheme: str, reason: str, signers: tuple[str, ...] = ()) -> Verdict:
-    return Verdict(Status.VERIFIED, reason, scheme, signers)
+def verified(scheme: str, reason: str, signers: tuple[str, ...] = (),
+             warnings: tuple[tuple[str, str], ...] = ()) -> Verdict:
+    """A verified verdict; each warning's message is appended to the reason."""
+    if warnings:
+        reason += "".join(f" ({kind}: {message})" for kind, message in warnings)
+    return Verdict(Status.VERIFIED, reason, scheme, signers, warnings=warnings)
 
 
 def failed(reason: str, scheme: str = "", signers: tuple[str, ...] = (),

@@ -1,10 +1,7 @@
 """Bitcoin family: BTC, LTC, DOGE and BCH ownership proofs (and, with a node, balances)."""
 
 from chains.bitcoin.address import address_key
-from chains.bitcoin.ownership import (BIP322_SCHEMES, MULTISIG_SCHEME, SINGLE_KEY_SCHEMES,
-                                      check_address, verify_ownership)
-
-SCHEMES = (*SINGLE_KEY_SCHEMES, MULTISIG_SCHEME, *BIP322_SCHEMES)
+from chains.bitcoin.ownership import SCHEMES, check_address, verify_ownership
 
 
 def __getattr__(name: str):

@@ -117,6 +117,7 @@ class Adapter(ChainAdapter):
         if height > tip:
             raise SnapshotError(f"node {redact(self.cfg.rpc)} is at block {tip}, behind the "
                                 f"snapshot height {height}")
+        self._final(height, tip, f"node {redact(self.cfg.rpc)}")
         if self.rest is not None:
             block = self.rest.get(f"/block/{height}")
             block_hash, timestamp = block["hash"], block.get("time")
@@ -124,6 +125,15 @@ class Adapter(ChainAdapter):
             block_hash = self.rpc.call("getblockhash", height)
             timestamp = self.rpc.call("getblockheader", block_hash).get("time")
         return self._pinned(height, block_hash, timestamp, expected_hash)
+
+    def _final(self, height: int, tip: int, node: str) -> None:
+        """Refuse a height fewer than ``confirmations`` blocks below the tip: a reorg
+        could still replace it, and every balance read at it."""
+        need = self.cfg.confirmations
+        if tip - height < need:
+            raise SnapshotError(f"block {height} is not final: {tip - height} block(s) above it "
+                                f"on {node} (tip {tip}), {need} required (chains.{self.chain}"
+                                ".confirmations)")
 
     def _pinned(self, height, block_hash, timestamp, expected_hash) -> BlockRef:
         if expected_hash is not None and block_hash != expected_hash.lower():
@@ -142,6 +152,7 @@ class Adapter(ChainAdapter):
         if height > tip:
             raise SnapshotError(f"provider {redact(self.cfg.rpc)} is at block {tip}, behind "
                                 f"the snapshot height {height}")
+        self._final(height, tip, f"provider {redact(self.cfg.rpc)}")
         block_hash, timestamp = self.provider.block(height)
         return self._pinned(height, block_hash, timestamp, expected_hash)
 

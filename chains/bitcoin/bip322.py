@@ -5,8 +5,10 @@ address's scriptPubKey; the proof is the ``to_sign`` transaction spending it:
 in the simple form only its witness stack, in the full form the whole
 transaction. Verification checks the spend the way the chain would, for the
 templates an exchange uses: P2PKH, P2WPKH, P2SH-P2WPKH, bare multisig in
-P2SH, P2WSH and P2SH-P2WSH (m-of-n, CHECKMULTISIG order and NULLDUMMY),
-and P2TR key path (BIP-341 signature hash, BIP-340 Schnorr). Anything else
+P2SH, P2WSH and P2SH-P2WSH (m-of-n, CHECKMULTISIG order and NULLDUMMY, the
+script judged by ``script_judge`` exactly as for compact signatures: size
+limits, at most 20 keys, only keys libsecp256k1 parses can sign), and P2TR
+key path (BIP-341 signature hash, BIP-340 Schnorr). Anything else
 (time locks, tapscript paths, annexes, sighash types other than ALL/DEFAULT,
 proof-of-funds) is ``unsupported``, never guessed.
 
@@ -19,14 +21,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import dataclass
 
 import coincurve
 
 from chains.bitcoin.address import Destination
 from chains.bitcoin.params import Params
-from chains.bitcoin.script import ScriptError, compressed_form, parse_multisig
+from chains.bitcoin.script import ScriptError, Unprovable
+from chains.bitcoin.script_judge import judge
 from chains.bitcoin.tx import SIGHASH_ALL, Tx, TxError, TxIn, TxOut, parse, tagged_hash
 from chains.hashes import hash160, sha256
+from chains.secp256k1 import parse_public_key
 from reserves.claims import Claim
 from reserves.verdicts import Verdict, failed, unsupported, verified
 
@@ -40,6 +45,14 @@ class Unsupported(Exception):
 
 class Invalid(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Spend:
+    """A verified spend: what it was, and any standardness warnings on its script."""
+
+    what: str
+    warnings: tuple[tuple[str, str], ...] = ()
 
 
 def message_hash(message: bytes) -> bytes:
@@ -79,12 +92,18 @@ def parse_witness(raw: bytes) -> list[bytes]:
     return items
 
 
-def decode(text: str) -> tuple[str, bytes]:
-    """(form, raw bytes): form is simple, full or proof-of-funds."""
+def decode(text: str, declared: str | None = None) -> tuple[str, bytes]:
+    """(form, raw bytes): form is simple, full or proof-of-funds.
+
+    An unprefixed signature is read in the ``declared`` form (simple or full)
+    when the row declares one, else guessed from what it parses as.
+    """
     s = text.strip()
     form = {"smp": "simple", "ful": "full", "pof": "proof-of-funds"}.get(s[:3])
     if form:
         s = s[3:]
+    elif declared:
+        form = declared
     try:
         raw = base64.b64decode(s, validate=True)
     except (binascii.Error, ValueError):
@@ -127,21 +146,32 @@ def _push_items(script: bytes) -> list[bytes]:
 
 
 def _ecdsa(pubkey: bytes, sig: bytes, digest_of) -> bool:
+    """True when ``sig`` is valid for ``pubkey``; a key libsecp256k1 does not parse
+    (or a hybrid one: ``parse_public_key``) never verifies anything."""
     if len(sig) < 9:
         return False
     if sig[-1] != SIGHASH_ALL:
         raise Unsupported(f"sighash type {sig[-1]} (only SIGHASH_ALL is supported)")
+    point = parse_public_key(pubkey)
+    if point is None:
+        return False
     try:
-        return coincurve.PublicKey(pubkey).verify(sig[:-1], digest_of(), hasher=None)
+        return coincurve.PublicKey(point).verify(sig[:-1], digest_of(), hasher=None)
     except Exception:
         return False
 
 
-def _multisig(script: bytes, stack: list[bytes], digest_of) -> str:
+def _multisig(script: bytes, stack: list[bytes], digest_of, form: str) -> Spend:
     try:
-        ms = parse_multisig(script)
+        judged = judge(script, form)
+    except Unprovable as e:
+        raise Invalid(f"the {form} script can never be spent: {e}") from None
     except ScriptError as e:
         raise Unsupported(f"the script is not bare multisig ({e})") from None
+    unreachable = judged.unreachable()
+    if unreachable:
+        raise Invalid(unreachable)
+    ms = judged.multisig
     if not stack or stack[0] != b"":
         raise Invalid("CHECKMULTISIG dummy element must be empty")
     sigs = stack[1:]
@@ -158,11 +188,12 @@ def _multisig(script: bytes, stack: list[bytes], digest_of) -> str:
                           "wrong message or wrong order)")
         signed.append(k)
         k += 1
-    return f"{ms.m}-of-{ms.n} multisig, keys {', '.join(f'#{i + 1}' for i in signed)}"
+    return Spend(f"{form} {ms.m}-of-{ms.n} multisig, keys "
+                 f"{', '.join(f'#{i + 1}' for i in signed)}", judged.warnings)
 
 
-def verify_spend(tx: Tx, spent: TxOut) -> str:
-    """Describe the verified spend of input 0, or raise Invalid / Unsupported."""
+def verify_spend(tx: Tx, spent: TxOut) -> Spend:
+    """The verified spend of input 0, or raise Invalid / Unsupported."""
     spk = spent.script_pubkey
     inp = tx.inputs[0]
     if spk[:3] == b"\x76\xa9\x14" and len(spk) == 25:
@@ -171,7 +202,7 @@ def verify_spend(tx: Tx, spent: TxOut) -> str:
             raise Invalid("P2PKH spend must push a signature and the address's key")
         if not _ecdsa(items[1], items[0], lambda: tx.sighash_legacy(0, spk)):
             raise Invalid("P2PKH signature does not verify")
-        return "P2PKH"
+        return Spend("P2PKH")
     if len(spk) == 22 and spk[:2] == b"\x00\x14":
         if inp.script_sig:
             raise Invalid("a native segwit spend has an empty scriptSig")
@@ -195,7 +226,7 @@ def verify_spend(tx: Tx, spent: TxOut) -> str:
             return _p2wsh(tx, redeem[2:], inp.witness, "P2SH-P2WSH")
         if inp.witness:
             raise Invalid("a legacy P2SH spend carries no witness")
-        return "P2SH " + _multisig(redeem, items[:-1], lambda: tx.sighash_legacy(0, redeem))
+        return _multisig(redeem, items[:-1], lambda: tx.sighash_legacy(0, redeem), "P2SH")
     if len(spk) == 34 and spk[:2] == b"\x51\x20":
         if inp.script_sig:
             raise Invalid("a taproot spend has an empty scriptSig")
@@ -222,30 +253,37 @@ def verify_spend(tx: Tx, spent: TxOut) -> str:
             ok = False
         if not ok:
             raise Invalid("taproot key-path signature does not verify")
-        return "P2TR key path"
+        return Spend("P2TR key path")
     raise Unsupported("this output type has no BIP-322 verifier here")
 
 
-def _p2wpkh(tx: Tx, program: bytes, stack: list[bytes], label: str) -> str:
+def _p2wpkh(tx: Tx, program: bytes, stack: list[bytes], label: str) -> Spend:
     if len(stack) != 2 or len(stack[1]) != 33 or hash160(stack[1]) != program:
         raise Invalid(f"{label} witness must be a signature and the address's compressed key")
     code = Destination("p2pkh", program).script_pubkey()
     if not _ecdsa(stack[1], stack[0], lambda: tx.sighash_segwit_v0(0, code, 0)):
         raise Invalid(f"{label} signature does not verify")
-    return label
+    return Spend(label)
 
 
-def _p2wsh(tx: Tx, program: bytes, stack: list[bytes], label: str) -> str:
+def _p2wsh(tx: Tx, program: bytes, stack: list[bytes], label: str) -> Spend:
     if not stack or sha256(stack[-1]) != program:
         raise Invalid(f"{label} witness must end with the script that hashes to the address")
     script = stack[-1]
-    return f"{label} " + _multisig(script, stack[:-1],
-                                   lambda: tx.sighash_segwit_v0(0, script, 0))
+    return _multisig(script, stack[:-1], lambda: tx.sighash_segwit_v0(0, script, 0), label)
 
 
-def verify_proof(script_pubkey: bytes, message: bytes, signature: str) -> tuple[str, str]:
-    """(scheme, description) of a valid proof; raises Invalid or Unsupported otherwise."""
-    form, raw = decode(signature)
+def verify_proof(script_pubkey: bytes, message: bytes, signature: str,
+                 declared: str | None = None) -> tuple[str, Spend]:
+    """(scheme, spend) of a valid proof; raises Invalid or Unsupported otherwise.
+
+    With ``declared`` (bip322-simple or bip322-full, from the row), a proof of
+    the other form is Invalid.
+    """
+    form, raw = decode(signature, declared and declared.removeprefix("bip322-"))
+    if declared and f"bip322-{form}" != declared:
+        raise Invalid(f"the row declares {declared}, but the signature is a BIP-322 {form} "
+                      "proof")
     if form == "proof-of-funds":
         raise Unsupported("BIP-322 proof-of-funds (a PSBT with extra inputs)")
     spend = to_spend(script_pubkey, message)
@@ -275,20 +313,23 @@ def verify_proof(script_pubkey: bytes, message: bytes, signature: str) -> tuple[
     return f"bip322-{form}", verify_spend(tx, spend.outputs[0])
 
 
-def verify(claim: Claim, dest: Destination, params: Params) -> Verdict:
+def verify(claim: Claim, dest: Destination, params: Params,
+           declared: str | None = None) -> Verdict:
     """The ownership verdict for a claim whose proof is a BIP-322 signature."""
+    label = declared or "bip322"
     if len(claim.proof.signatures) != 1:
         return failed(f"{len(claim.proof.signatures)} signatures; a BIP-322 proof is one",
-                      "bip322")
+                      label)
     message = (claim.proof.message or "").encode("utf-8")
     try:
-        scheme, what = verify_proof(dest.script_pubkey(), message,
-                                    claim.proof.signatures[0])
+        scheme, spend = verify_proof(dest.script_pubkey(), message,
+                                     claim.proof.signatures[0], declared)
     except Unsupported as e:
-        return unsupported(f"BIP-322: {e}", "bip322")
+        return unsupported(f"BIP-322: {e}", label)
     except Invalid as e:
-        return failed(f"BIP-322: {e}", "bip322")
-    return verified(scheme, f"BIP-322 proof: a {what} spend of this address verifies")
+        return failed(f"BIP-322: {e}", label)
+    return verified(scheme, f"BIP-322 proof: a {spend.what} spend of this address verifies",
+                    warnings=spend.warnings)
 
 
-__all__ = ["compressed_form", "verify", "verify_proof"]
+__all__ = ["Spend", "verify", "verify_proof"]

@@ -12,12 +12,15 @@ from reserves.urls import with_env_credentials
 
 KEYS = {"adapter", "rpc", "network", "backend", "scan", "start_height", "verify_proofs",
         "rpc_user_env", "rpc_password_env", "timeout", "batch_size", "address_format",
-        "provider", "api_key_env", "history_limit"}
+        "provider", "api_key_env", "history_limit", "confirmations"}
 NETWORKS = ("mainnet", "testnet", "signet", "regtest")
 BACKENDS = ("core-rpc", "bcoin-rest", "bitcoinlib")
 # bitcoinlib service providers the bitcoinlib backend drives (chains/bitcoin/services.py).
 PROVIDERS = ("bcoin", "blockstream", "mempool")
 SCANS = ("auto", "forward", "walk-back")
+CONFIRMATIONS = 6
+"""Blocks the snapshot height must lie below the node's tip (tip - H >= this): a
+block that shallow can still be reorganised away, and with it every figure."""
 # What getblockchaininfo's "chain" says for each network.
 NODE_CHAIN = {"mainnet": ("main",), "testnet": ("test", "testnet", "testnet4"),
               "signet": ("signet",), "regtest": ("regtest",)}
@@ -40,6 +43,8 @@ class BitcoinSettings:
     """bitcoinlib backend: the provider's API key, read from ``api_key_env``."""
     history_limit: int = 1000
     """bitcoinlib backend: most transactions read per address; more is no figure."""
+    confirmations: int = CONFIRMATIONS
+    """How far below the tip the snapshot height must be (finality by depth)."""
 
 
 def parse(chain: str, raw: dict[str, Any]) -> BitcoinSettings:
@@ -70,11 +75,15 @@ def parse(chain: str, raw: dict[str, Any]) -> BitcoinSettings:
     batch = raw.get("batch_size", 200)
     if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
         raise ConfigError(f"{where}.batch_size: must be a positive integer")
+    confirmations = raw.get("confirmations", CONFIRMATIONS)
+    if not isinstance(confirmations, int) or isinstance(confirmations, bool) or confirmations < 0:
+        raise ConfigError(f"{where}.confirmations: must be a non-negative integer (blocks the "
+                          f"snapshot height must lie below the tip; default {CONFIRMATIONS})")
     backend = choice("backend", BACKENDS, "core-rpc")
     provider, api_key, limit = _provider(where, raw, backend)
     return BitcoinSettings(rpc, network, backend, choice("scan", SCANS, "auto"), start, proofs,
                            float(timeout), batch, choice("address_format", ("core", "bcoin"), "core"),
-                           provider, api_key, limit)
+                           provider, api_key, limit, confirmations)
 
 
 def _provider(where: str, raw: dict[str, Any], backend: str) -> tuple[str | None, str, int]:

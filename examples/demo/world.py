@@ -29,6 +29,7 @@ from pathlib import Path
 from chains.bitcoin.address import Destination, encode
 from chains.bitcoin.params import params_for
 from chains.bitcoin.rest import BCOIN_REGTEST
+from chains.bitcoin.settings import CONFIRMATIONS
 from chains.bitcoin.tx import TxOut
 from chains.hashes import hash160
 from chains.signers import Ed25519Key, Secp256k1Key, multisig_script, secret
@@ -149,7 +150,8 @@ def node_api_key() -> str:
 
 def _bitcoin_after(demo: Demo) -> None:
     """After H: the hot wallet pays a customer, the legacy coin sweeps to the multisig,
-    fresh coins arrive on the hot wallet."""
+    fresh coins arrive on the hot wallet; then enough blocks that H is final (the
+    adapter's default depth)."""
     node = demo.nodes["bitcoin"]
     n = demo.moved.get("bitcoin", 0)
     cold_keys, cold_script = _cold()
@@ -167,7 +169,7 @@ def _bitcoin_after(demo: Demo) -> None:
                     [TxOut(BTC, _btc_script("p2wpkh", [hot])),
                      TxOut(49 * BTC - FEE, p2pkh_script(miner()))])
     node.call("sendrawtransaction", deposit.serialize().hex())
-    _mine(node, 2)
+    _mine(node, CONFIRMATIONS)
     demo.moved["bitcoin"] = n + 1
 
 

@@ -27,13 +27,16 @@ def register(fsub) -> None:
                                     "index (bcoin REST, or bitcoinlib's providers: bcoin, "
                                     "Esplora), without changing anything on the node. "
                                     "Counted outputs are proven by Merkle proofs against "
-                                    "headers that chain with valid proof of work.",
+                                    "headers that chain with valid proof of work. H must be "
+                                    "final: at least --confirmations blocks below the tip.",
                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rpc", required=True, metavar="URL", help="node URL")
     p.add_argument("--network", required=True,
                    choices=["mainnet", "testnet", "signet", "regtest"])
     p.add_argument("--height", required=True, type=int, metavar="H")
     p.add_argument("--block-hash", metavar="HASH", help="the hash block H must have")
+    p.add_argument("--confirmations", type=int, metavar="K",
+                   help="H must be at least K blocks below the node's tip (default 6)")
     p.add_argument("--chain", default="bitcoin",
                    choices=["bitcoin", "litecoin", "dogecoin", "bitcoin-cash"])
     p.add_argument("--backend", default="core-rpc",
@@ -73,6 +76,10 @@ def run_bitcoin(args: argparse.Namespace) -> int:
     if args.no_proofs or args.backend == "bcoin-rest" or \
             (args.backend == "bitcoinlib" and args.provider != "bcoin"):
         settings["verify_proofs"] = False
+    if args.confirmations is not None:
+        if args.confirmations < 0:
+            raise UsageError("--confirmations must be a non-negative number of blocks")
+        settings["confirmations"] = args.confirmations
     if args.timeout is not None:
         if not (0 < args.timeout < float("inf")):
             raise UsageError("--timeout must be a positive number of seconds")

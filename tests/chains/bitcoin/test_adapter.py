@@ -38,7 +38,9 @@ def test_address_index_backend_agrees(bcoin, btc_world):
 def test_history_after_h_changes_the_tip_not_h(bcoin, btc_world):
     tip = bcoin.call("getblockcount")
     tip_hash = bcoin.call("getblockhash", tip)
-    cfg = {"rpc": bcoin.url, "network": "regtest", "scan": "forward", "verify_proofs": False}
+    # The tip itself, on purpose: finality waived explicitly (confirmations 0).
+    cfg = {"rpc": bcoin.url, "network": "regtest", "scan": "forward", "verify_proofs": False,
+           "confirmations": 0}
     with Adapter("bitcoin", cfg) as a:
         block = a.pin(tip, tip_hash)
         now = {b.address: b.amount for b in a.read_balances(list(btc_world.addresses.values()),
@@ -93,12 +95,12 @@ def test_reorg_under_the_pinned_height_is_caught():
     try:
         a1 = encode(Destination("p2pkh", b"\x01" * 20), BCOIN_REGTEST)
         a2 = encode(Destination("p2pkh", b"\x02" * 20), BCOIN_REGTEST)
-        node.call("generatetoaddress", 10, a1)
-        pinned = node.call("getblockhash", 8)
+        node.call("generatetoaddress", 14, a1)
+        pinned = node.call("getblockhash", 8)  # final: 6 blocks below the tip
         cfg = {"rpc": node.url, "network": "regtest", "scan": "forward"}
         assert Adapter("bitcoin", cfg).pin(8, pinned).hash == pinned
         node.call("invalidateblock", pinned)
-        node.call("generatetoaddress", 5, a2)
+        node.call("generatetoaddress", 10, a2)  # the fork: its block 8 final too
         with pytest.raises(NodeMismatchError, match="reorg"):
             Adapter("bitcoin", cfg).pin(8, pinned)
     finally:

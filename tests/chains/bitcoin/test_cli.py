@@ -85,3 +85,29 @@ def test_a_failed_proof_is_not_a_complete_figure(bcoin, btc_world, capsys):
     assert bad["balance"] is None and bad["proven"] is False and "Merkle" in bad["error"]
     empty = rows[btc_world.addresses["empty"]]  # nothing to prove: 0, proven
     assert empty["balance"] == 0 and empty["proven"] is True and empty["error"] is None
+
+
+def test_the_height_must_be_final(bcoin, btc_world, capsys):
+    """Default 6 blocks below the tip; --confirmations K sets the depth (0 takes the tip)."""
+    tip = bcoin.call("getblockcount")
+    base = ["--rpc", bcoin.url, "--network", "regtest", "--scan", "forward", "--no-proofs",
+            btc_world.addresses["p2tr"]]
+    code, out, err = _run(capsys, *base, "--height", tip - 5)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"block {tip - 5} is not final: 5 block(s) above it" in err and "6 required" in err
+    assert _run(capsys, *base, "--height", tip - 6)[0] == 0
+    code, out, err = _run(capsys, *base, "--height", tip - 6, "--confirmations", 7)
+    assert code == 2 and "7 required" in err
+    assert _run(capsys, *base, "--height", tip, "--confirmations", 0)[0] == 0
+    code, out, err = _run(capsys, *base, "--height", tip, "--confirmations", -1)
+    assert code == 2 and "--confirmations must be a non-negative" in err
+
+
+@pytest.mark.parametrize("value", [-1, "6", 1.5, True])
+def test_confirmations_in_config_must_be_a_non_negative_integer(value):
+    from chains.bitcoin.adapter import Adapter
+    from reserves.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="chains.bitcoin.confirmations: must be a non-neg"):
+        Adapter("bitcoin", {"rpc": "http://127.0.0.1:1", "network": "regtest",
+                            "confirmations": value})

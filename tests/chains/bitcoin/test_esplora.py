@@ -31,6 +31,7 @@ def view(bcoin):
 
 
 def _read(url, provider, height, addresses, expected_hash=None, **extra):
+    """Balances through ``provider``'s client; a height at the tip needs confirmations=0."""
     cfg = {"rpc": url, "network": "regtest", "backend": "bitcoinlib", "provider": provider,
            **extra}
     with Adapter("bitcoin", cfg) as a:
@@ -49,7 +50,7 @@ def test_every_address_type_at_h_and_at_the_tip(bcoin, btc_world, view, provider
         assert b.amount == btc_world.expected[label] and not b.error, (label, b)
         assert b.method == f"bitcoinlib-{provider}-history" and b.proven is None
     tip = bcoin.call("getblockcount")
-    _, now = _read(v.url, provider, tip, addresses)
+    _, now = _read(v.url, provider, tip, addresses, confirmations=0)  # the tip, on purpose
     assert {lbl: now[a].amount for lbl, a in btc_world.addresses.items()} == \
         btc_world.expected_tip
 
@@ -133,18 +134,18 @@ def test_long_histories_and_bitcoinlibs_paging(view):
         height = node.call("getblockcount")
         x = encode(Destination("p2pkh", hash160(kx.pub())), params_for("bitcoin", "regtest"))
         v = view(node=node)
-        _, got = _read(v.url, "blockstream", height, [x])
+        _, got = _read(v.url, "blockstream", height, [x], confirmations=0)  # the tip
         assert got[x].amount == sum(paid) and not got[x].error
-        _, got = _read(v.url, "mempool", height, [x])
+        _, got = _read(v.url, "mempool", height, [x], confirmations=0)
         assert got[x].amount is None and "[404]" in got[x].error
         late = spend([Coin(coinbases[26], 0, 50 * COIN, "p2pkh", [miner])],
                      [TxOut(COIN, p2pkh_script(kx)), TxOut(49 * COIN - FEE, p2pkh_script(miner))])
         node.call("sendrawtransaction", late.serialize().hex())
         wait_until(lambda: len(node.call("getrawmempool")) == 1, 10, "the late payment")
-        _, got = _read(v.url, "mempool", height, [x])
+        _, got = _read(v.url, "mempool", height, [x], confirmations=0)
         assert got[x].amount is None and "gave 25 confirmed" in got[x].error
         assert "counts 26" in got[x].error
-        _, got = _read(v.url, "blockstream", height, [x])
+        _, got = _read(v.url, "blockstream", height, [x], confirmations=0)
         assert got[x].amount is None and "TypeError" in got[x].error
     finally:
         node.stop()

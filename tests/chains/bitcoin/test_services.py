@@ -63,7 +63,8 @@ def test_agrees_with_core_rpc_and_bcoin_rest(bcoin, btc_world):
 def test_history_after_h_changes_the_tip_not_h(bcoin, btc_world):
     tip = bcoin.call("getblockcount")
     assert tip > btc_world.height
-    _, now = _read(bcoin.url, tip, list(btc_world.addresses.values()))
+    _, now = _read(bcoin.url, tip, list(btc_world.addresses.values()),
+                   confirmations=0)  # the tip itself, on purpose
     assert {lbl: now[a].amount for lbl, a in btc_world.addresses.items()} == \
         btc_world.expected_tip
     changed = {lbl for lbl in btc_world.addresses
@@ -109,10 +110,11 @@ def test_unconfirmed_transactions_count_for_nothing_and_the_history_limit():
         regtest = params_for("bitcoin", "regtest")
         a = encode(Destination("p2pkh", hash160(ka.pub())), regtest)
         b = encode(Destination("p2pkh", hash160(kb.pub())), regtest)
-        _, got = _read(node.url, height, [a, b], mined)
+        # At the tip, with the mempool's spends beside it: finality waived explicitly.
+        _, got = _read(node.url, height, [a, b], mined, confirmations=0)
         assert got[a].amount == COIN and got[a].proven is True
         assert got[b].amount == 0 and got[b].error == ""
-        _, limited = _read(node.url, height, [a, b], history_limit=2)
+        _, limited = _read(node.url, height, [a, b], history_limit=2, confirmations=0)
         assert limited[a].amount is None and "history_limit is 2" in limited[a].error
         assert limited[b].amount == 0  # one transaction: under the limit
     finally:

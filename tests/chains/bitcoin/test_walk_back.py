@@ -23,8 +23,9 @@ def recorded():
 def _run(recorded, scan, exchanges=None):
     replayer = Replayer(exchanges if exchanges is not None else recorded["exchanges"])
     try:
+        # The recorded chain has 3 blocks above H: that is the depth it was recorded at.
         settings = {"rpc": replayer.url.replace("http://", "http://x:y@"), "network": "regtest",
-                    "scan": scan, "start_height": 445}
+                    "scan": scan, "start_height": 445, "confirmations": 3}
         with Adapter("bitcoin", settings) as a:
             block = a.pin(recorded["height"], recorded["block_hash"])
             return a.read_balances(list(recorded["addresses"].values()), [AssetSpec("BTC", 8)],

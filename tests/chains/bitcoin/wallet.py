@@ -17,7 +17,9 @@ from chains.signers import Secp256k1Key, multisig_script
 def push(data: bytes) -> bytes:
     if len(data) < 0x4C:
         return bytes([len(data)]) + data
-    return b"\x4c" + bytes([len(data)]) + data
+    if len(data) <= 0xFF:
+        return b"\x4c" + bytes([len(data)]) + data
+    return b"\x4d" + len(data).to_bytes(2, "little") + data
 
 
 def p2pkh_script(key: Secp256k1Key) -> bytes:

@@ -15,6 +15,7 @@ from chains.hashes import hash160
 from chains.signers import Secp256k1Key, multisig_script, secret
 from tests.chains.bitcoin.wallet import Coin, p2pkh_script, spend
 from chains.bitcoin.rest import BCOIN_REGTEST
+from chains.bitcoin.settings import CONFIRMATIONS
 from tests.nodes import wait_until
 
 REGTEST = params_for("bitcoin", "regtest")
@@ -123,7 +124,7 @@ def build(node) -> World:
                          - COIN - 10_000_000 - 70_000_000 - 2_000_000 - FEE,
                          p2pkh_script(w.miner))])
     _send(node, after)
-    _mine(node, w.miner, 3)
+    _mine(node, w.miner, CONFIRMATIONS)  # H is final by the adapter's default depth
     # At the tip: every watched output `after` spent is gone, what it paid is there.
     w.expected_tip = {"p2pkh": 40_000_000 + 10_000_000, "p2wpkh": 0, "p2sh-p2wpkh": 0,
                       "p2sh-multisig": 0, "p2wsh-multisig": 0, "p2sh-p2wsh-multisig": COIN,
