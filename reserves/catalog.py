@@ -47,8 +47,12 @@ class Resolved:
     naming no network), "qualifier-asset" ("STEAK-USDC"), or "unknown"."""
 
 
-def _norm(label: str) -> str:
+def normalize_label(label: str) -> str:
+    """How labels compare: case, underscores and runs of spaces do not matter."""
     return " ".join(label.replace("_", " ").split()).upper()
+
+
+_norm = normalize_label
 
 
 class Catalog:

@@ -28,7 +28,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from reserves.catalog import Catalog, Chain, _norm, default_catalog
+from reserves.catalog import Catalog, Chain, default_catalog
+from reserves.catalog import normalize_label as _norm
 from reserves.errors import ConfigError
 
 ENTRY_KEYS = ("chain", "asset", "decimals")

@@ -194,7 +194,8 @@ def _unmapped_findings(path: str, rows: list[PendingRow], claims: list[Claim]) -
             what += f", claiming {format_units(sum(amounts), decimals.pop())} {asset}"
         families = sorted({c.family for _, c in members if c.family})
         lines = ", ".join(str(c.row) for _, c in members[:5]) + (", ..." if n > 5 else "")
-        head = f"label {key!r} ({what}, lines {lines}) names no chain the catalog knows"
+        head = (f"label {key!r} ({what}, line{'s' if n != 1 else ''} {lines}) names no chain "
+                "the catalog knows")
         fix = ("map it in a label map file (--labels FILE) or the audit config's [labels]: "
                + labels.mapping_hint(key, asset))
         judged = (f"the proofs were judged by the address's form ({', '.join(families)})"
