@@ -277,3 +277,32 @@ def test_the_labels_command_lists_every_label(tmp_path, capsys):
     main(["labels", str(claims)])
     out = capsys.readouterr().out
     assert "aETH" in out and "inferred" in out and '"jsTRX" = { chain = ' in out
+
+
+def test_the_audit_config_labels_table_maps_rows(tmp_path):
+    """[labels] in the audit config maps a label for the audit; a label left unmapped is
+    claimed but not observed, never counted."""
+    import reserves
+
+    claims = relabelled(tmp_path)
+    config = tmp_path / "audit.toml"
+    config.write_text('[exchange]\nname = "HTX"\n'
+                      f'[claims]\nfiles = ["{claims.name}"]\ntotals_tolerance = "1e-9"\n'
+                      '[labels]\naETH = { chain = "ethereum", asset = "aETH" }\n')
+    from reserves.result import records
+
+    result = reserves.audit(str(config))
+    rows = {r["coin"]: r for r in records(result.addresses)}
+    assert rows["aETH"]["chain"] == "ethereum"
+    assert rows["aETH"]["balance_error"] == "no balance read for this chain"
+    jstrx = rows["jsTRX"]
+    assert jstrx["chain"] is None and jstrx["verdict"] == "verified"
+    assert jstrx["bucket"] == "not_observed" and "names no chain" in jstrx["balance_error"]
+    cov = {r["asset"]: r for r in records(result.coverage)}
+    assert cov["jsTRX"]["verified"] == 0 and cov["jsTRX"]["not_observed"] > 0
+    kinds = {f.kind for f in result.finding_list}
+    assert "label-unmapped" in kinds and "totals-mismatch" not in kinds
+    import reports
+
+    reports.write_all(result, tmp_path / "out")
+    assert "jsTRX" in (tmp_path / "out" / "addresses.csv").read_text()
