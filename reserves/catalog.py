@@ -86,6 +86,10 @@ class Catalog:
         key = label.strip().upper()
         return key in self._assets or key in self._natives
 
+    def is_network_only(self, label: str) -> bool:
+        """True when ``label`` names a network and no asset ("ERC20", "BASE", "TRC20")."""
+        return self.chain_by_label(label) is not None and not self.is_asset(label)
+
     def asset_symbol(self, label: str) -> str:
         a = self._assets.get(label.strip().upper())
         return a["symbol"] if a else label.strip()
@@ -126,7 +130,8 @@ class Catalog:
         so every split point is tried, asset first. When the part before the
         dash is both a network and an asset ("SOL", "BTC"), the rest must be an
         asset the catalog knows for the network reading to win: "SOL-USDC" is
-        USDC on Solana, "BTC-BUY-BACK" is BTC on no chain the label names.
+        USDC on Solana, "BTC-BUY-BACK" is BTC on no chain the label names. A part
+        that only names a network ("ERC20", "BASE") is never taken for the asset.
         """
         label = coin.strip()
         if network is not None and network.strip():
@@ -138,7 +143,9 @@ class Catalog:
         splits = [(head, tail) for head, tail in splits if head and tail]
         for head, tail in splits:
             chain = self.chain_by_label(tail)
-            if chain is not None:
+            # "BASE-ETH" is ETH on Base, not an asset "BASE" on Ethereum: a part that is
+            # only a network name is never read as the asset.
+            if chain is not None and not (self.is_network_only(head) and self.is_asset(tail)):
                 asset = self.asset_symbol(head)
                 return Resolved(asset, chain, self.decimals(asset, chain), "asset-network")
         for head, tail in splits:

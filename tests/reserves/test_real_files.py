@@ -161,8 +161,7 @@ def _network_only_labels() -> set[str]:
     from reserves.catalog import default_catalog
 
     catalog = default_catalog()
-    aliases = {a.upper() for a in catalog._alias}
-    return {a for a in aliases if not catalog.is_asset(a)}
+    return {a.upper() for a in catalog._alias if catalog.is_network_only(a)}
 
 
 @pytest.mark.parametrize("month", sorted(MONTHLY_VERDICTS))
