@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from reserves import claim_amounts
 from reserves.claims_check import ClaimsCheck
 from reserves.findings import Severity
 from reserves.verdicts import Status
@@ -17,6 +18,7 @@ def row_objects(check: ClaimsCheck) -> Iterator[dict]:
             "source": claim.source,
             "coin": claim.coin,
             "chain": claim.chain,
+            "family": claim.family or None,
             "network": claim.network,
             "asset": claim.asset,
             "address": claim.address,
@@ -42,6 +44,7 @@ def json_lines(check: ClaimsCheck) -> str:
         out.append(
             f'{{"row": {c.row}, "source": {s(c.source)}, "coin": {s(c.coin)}, '
             f'"chain": {"null" if c.chain is None else s(c.chain)}, '
+            f'"family": {s(c.family) if c.family else "null"}, '
             f'"network": {s(c.network)}, "asset": {s(c.asset)}, '
             f'"address": {s(c.address)}, "amount": {amount}, "decimals": {decimals}, '
             f'"message": {message}, "scheme": {s(v.scheme)}, '
@@ -90,4 +93,49 @@ def summary(check: ClaimsCheck, show_info: bool = False) -> str:
         out += [f"  {x.severity.label:<8}{x.kind}: {x.message} [{x.subject}]" for x in shown]
     if hidden:
         out.append(f"  ({hidden} informational finding(s) not shown; --verbose shows them)")
+    out += amounts_block(check)
     return "\n".join(out)
+
+
+def amounts_block(check: ClaimsCheck) -> list[str]:
+    """Claimed amounts per asset by verdict, in whole units, and the share not verified."""
+    assets = claim_amounts.asset_amounts(check.rows())
+    if not any(a.claimed or a.rows_unknown_decimals for a in assets):
+        return []
+    width = max(len(a.asset) for a in assets)
+    out = ["amounts  claimed, whole units, by verdict (unproven: not verified)"]
+    for a in assets:
+        if not a.claimed and not a.rows_unknown_decimals:
+            continue
+        parts = [f"{s.value} {claim_amounts.display(a.by_status[s][1], a.decimals)} "
+                 f"({claim_amounts.share(a.by_status[s][1], a.claimed)})"
+                 for s in Status if a.by_status[s][1]]
+        line = f"  {a.asset:<{width}}  " + "  ".join(parts)
+        if a.claimed:
+            line += f"  unproven {claim_amounts.share(a.unproven, a.claimed)}"
+        if a.unmapped:
+            line += (f"  [{claim_amounts.display(a.unmapped, a.decimals)} on labels naming no "
+                     "chain: never counted]")
+        if a.rows_unknown_decimals:
+            line += f"  [{a.rows_unknown_decimals} row(s) in base units of unknown decimals " \
+                    "not summed]"
+        out.append(line.rstrip())
+    return out
+
+
+def summary_object(check: ClaimsCheck) -> dict:
+    """The summary as one JSON object (``claims verify --json`` writes it to stderr)."""
+    f = check.file
+    return {
+        "file": f.source.path, "format": f.format, "sha256": f.source.sha256,
+        "rows": len(f.claims), "message_policy": check.policy.describe(),
+        "verdicts": {s.value: n for s, n in check.counts().items()},
+        "schemes": dict(sorted(check.scheme_counts().items())),
+        "assets": [claim_amounts.as_dict(a) for a in claim_amounts.asset_amounts(check.rows())],
+        "findings": [x.as_dict() for x in check.findings],
+        "exit_status": check.exit_code,
+    }
+
+
+def summary_json(check: ClaimsCheck) -> str:
+    return json.dumps({"summary": summary_object(check)}, ensure_ascii=False, sort_keys=True)

@@ -31,6 +31,7 @@ from reserves.errors import ConfigError, ReservesError
 from reserves.evidence.exchanges import Recorder, Replayer
 from reserves.findings import Finding, Severity, sort_findings
 from reserves.importers import ClaimsFile, load
+from reserves.importers.totals import DEFAULT_TOLERANCE
 from reserves.message_policy import MessagePolicy
 from reserves.progress import Progress
 from reserves.reconcile import DecimalsSources, LiabilityTotal, address_key, reconcile
@@ -99,7 +100,9 @@ def run_audit(cfg: Config, quiet: bool = True, replay: dict[str, list[dict]] | N
     policy = MessagePolicy(cfg.message, cfg.message_pattern)
     files: list[ClaimsFile] = []
     for src in cfg.claims:
-        files.append(load(str(inputs.get(src.name, src.path)), src.format, src.name))
+        files.append(load(str(inputs.get(src.name, src.path)), src.format, src.name,
+                          labels=cfg.labels, totals_tolerance=cfg.totals_tolerance
+                          if cfg.totals_tolerance is not None else DEFAULT_TOLERANCE))
     claims = [c for f in files for c in f.claims]
     verdicts: list[Verdict] = []
     findings: list[Finding] = []

@@ -1,10 +1,12 @@
 """The catalog: which chain and asset a published coin label stands for.
 
-Exchanges label rows "USDT-TRC20", "ETH-ARBITRUM", "HT-ETH" or give a
-Network column ("ETH", "OKC", "Vaulta"). The catalog maps these labels to
-a chain id, the chain's verifier family and the asset's decimals, from
-``data/catalog.toml``. A label it cannot resolve resolves to chain
-``None``: the row is then reported as unsupported, never guessed.
+Exchanges label rows "USDT-TRC20", "ETH-ARBITRUM", "HT-ETH", write the
+network first ("ERC20-USDC", "SOL-USDC"), or give a Network column ("ETH",
+"OKC", "Vaulta"). The catalog maps these labels to a chain id, the chain's
+verifier family and the asset's decimals, from ``data/catalog.toml``. A
+label that names no chain the catalog knows resolves to chain ``None``,
+never to a guess; ``reserves.labels`` then tries the user's label map and
+the address's own form.
 """
 
 from __future__ import annotations
@@ -38,10 +40,19 @@ class Resolved:
     asset: str
     chain: Chain | None
     decimals: int | None
+    form: str = "bare"
+    """How the label was read: "asset-network" ("USDT-TRC20"), "network-asset"
+    ("ERC20-USDC"), "bare" ("ETH", "stETH": the asset's home chain),
+    "network-column", "asset-qualifier" ("USDT-T-Bills": a known asset and words
+    naming no network), "qualifier-asset" ("STEAK-USDC"), or "unknown"."""
 
 
-def _norm(label: str) -> str:
+def normalize_label(label: str) -> str:
+    """How labels compare: case, underscores and runs of spaces do not matter."""
     return " ".join(label.replace("_", " ").split()).upper()
+
+
+_norm = normalize_label
 
 
 class Catalog:
@@ -61,6 +72,7 @@ class Catalog:
         self._assets: dict[str, dict] = {}
         for sym, a in data.get("assets", {}).items():
             self._assets[sym.upper()] = dict(a, symbol=sym)
+        self._natives = {c.native.upper() for c in self.chains.values()}
 
     def chain(self, chain_id: str) -> Chain | None:
         return self.chains.get(chain_id)
@@ -68,6 +80,15 @@ class Catalog:
     def chain_by_label(self, label: str) -> Chain | None:
         cid = self._alias.get(_norm(label))
         return self.chains[cid] if cid else None
+
+    def is_asset(self, label: str) -> bool:
+        """True when ``label`` is an asset the catalog knows, or a chain's native coin."""
+        key = label.strip().upper()
+        return key in self._assets or key in self._natives
+
+    def is_network_only(self, label: str) -> bool:
+        """True when ``label`` names a network and no asset ("ERC20", "BASE", "TRC20")."""
+        return self.chain_by_label(label) is not None and not self.is_asset(label)
 
     def asset_symbol(self, label: str) -> str:
         a = self._assets.get(label.strip().upper())
@@ -103,19 +124,49 @@ class Catalog:
     def _resolve(self, coin: str, network: str | None = None) -> Resolved:
         """Resolve a coin label, using the network label when the file has one.
 
-        "USDT-TRC20" -> (USDT, tron); "ETH" -> (ETH, ethereum);
-        ("USDT-TON", network "TON") -> (USDT, ton). The label is split at
-        its first '-' only, so "USDT-Avalanche C-Chain" keeps its suffix.
+        Both orders are read: "USDT-TRC20" -> (USDT, tron) and "ERC20-USDC" ->
+        (USDC, ethereum); "ETH" -> (ETH, ethereum); ("USDT-TON", network "TON")
+        -> (USDT, ton). A label may hold more dashes ("USDT-Avalanche C-Chain"),
+        so every split point is tried, asset first. When the part before the
+        dash is both a network and an asset ("SOL", "BTC"), the rest must be an
+        asset the catalog knows for the network reading to win: "SOL-USDC" is
+        USDC on Solana, "BTC-BUY-BACK" is BTC on no chain the label names. A part
+        that only names a network ("ERC20", "BASE") is never taken for the asset.
         """
-        head, _, suffix = coin.strip().partition("-")
-        asset = self.asset_symbol(head)
+        label = coin.strip()
         if network is not None and network.strip():
             chain = self.chain_by_label(network)
-        elif suffix:
-            chain = self.chain_by_label(suffix)
-        else:
+            asset = self._resolve(label).asset
+            return Resolved(asset, chain, self.decimals(asset, chain), "network-column")
+        splits = [(label[:i].strip(), label[i + 1:].strip())
+                  for i, ch in enumerate(label) if ch == "-"]
+        splits = [(head, tail) for head, tail in splits if head and tail]
+        for head, tail in splits:
+            chain = self.chain_by_label(tail)
+            # "BASE-ETH" is ETH on Base, not an asset "BASE" on Ethereum: a part that is
+            # only a network name is never read as the asset.
+            if chain is not None and not (self.is_network_only(head) and self.is_asset(tail)):
+                asset = self.asset_symbol(head)
+                return Resolved(asset, chain, self.decimals(asset, chain), "asset-network")
+        for head, tail in splits:
+            chain = self.chain_by_label(head)
+            if chain is not None and (self.is_asset(tail) or not self.is_asset(head)):
+                asset = self.asset_symbol(tail)
+                return Resolved(asset, chain, self.decimals(asset, chain), "network-asset")
+        if not splits:
+            asset = self.asset_symbol(label)
             chain = self.home_chain(asset)
-        return Resolved(asset, chain, self.decimals(asset, chain))
+            return Resolved(asset, chain, self.decimals(asset, chain),
+                            "bare" if chain is not None else "unknown")
+        for head, _ in splits:
+            if self.is_asset(head):
+                asset = self.asset_symbol(head)
+                return Resolved(asset, None, self.decimals(asset, None), "asset-qualifier")
+        for _, tail in reversed(splits):
+            if self.is_asset(tail):
+                asset = self.asset_symbol(tail)
+                return Resolved(asset, None, self.decimals(asset, None), "qualifier-asset")
+        return Resolved(label, None, self.decimals(label, None), "unknown")
 
 
 @cache

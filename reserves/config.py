@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from reserves.catalog import default_catalog
 from reserves.errors import ConfigError
+from reserves.importers.totals import parse_tolerance
+from reserves.labels import LabelMap, parse_label_map
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,15 @@ class Config:
     chains: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: list[TokenConfig] = field(default_factory=list)
     output: Path | None = None
+    labels: LabelMap | None = None
+    """The [labels] table: what coin labels the catalog does not know mean."""
+    totals_tolerance: Decimal | None = None
+    """claims.totals_tolerance: the share of a total its rows may differ by as rounding."""
     raw: dict[str, Any] = field(default_factory=dict)
 
 
-_TOP = {"exchange", "snapshot", "chains", "assets", "claims", "liabilities", "output"}
+_TOP = {"exchange", "snapshot", "chains", "assets", "claims", "liabilities", "output",
+        "labels"}
 
 
 def _table(data: dict, key: str, where: str, required: bool = True) -> dict:
@@ -119,7 +127,8 @@ def load_config(path: str | Path) -> Config:
     name = _str(exchange, "name", "exchange.")
 
     claims_t = _table(data, "claims", "")
-    _only(claims_t, {"files", "format", "message", "message_pattern"}, "claims.")
+    _only(claims_t, {"files", "format", "message", "message_pattern", "totals_tolerance"},
+          "claims.")
     files = claims_t.get("files")
     if not isinstance(files, list) or not files:
         raise ConfigError("claims.files: missing or empty (a list of claims files)")
@@ -149,6 +158,13 @@ def load_config(path: str | Path) -> Config:
 
     cfg = Config(path=p, exchange=name, claims=sources, message=message,
                  message_pattern=pattern, raw=data)
+    if "totals_tolerance" in claims_t:
+        try:
+            cfg.totals_tolerance = parse_tolerance(claims_t["totals_tolerance"],
+                                                   "claims.totals_tolerance")
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
+    cfg.labels = parse_label_map(_table(data, "labels", "", required=False), "labels.")
 
     liab = _table(data, "liabilities", "", required=False)
     if liab:

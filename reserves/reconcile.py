@@ -152,7 +152,8 @@ def reconcile(claims: list[Claim], verdicts: list[Verdict], balances: dict[tuple
             "balance_proven": balance.proven if balance else None,
             "balance_error": (balance.error if balance else
                               "no balance read for this chain" if claim.chain else
-                              "unknown chain"),
+                              f"label {claim.coin!r} names no chain (map it to read this "
+                              "balance)"),
             "verdict": verdict.status.value, "scheme": verdict.scheme, "reason": reason,
             "bucket": _bucket(verdict, observed, mismatch), "counted": False,
         })
@@ -175,24 +176,60 @@ def reconcile(claims: list[Claim], verdicts: list[Verdict], balances: dict[tuple
         if r["counted"] and r["observed"] is None and claim.amount:
             findings.append(Finding(
                 "balance-not-observed", Severity.WARNING,
-                f"{claim.address} ({claim.asset} on {claim.chain}): claimed "
+                f"{claim.address} ({claim.asset} on {_chain(claim)}): claimed "
                 f"{_fmt(r['claimed'], r['decimals'])} but no balance was read "
                 f"({r['balance_error']})", subject=f"{claim.source}:{claim.row}"))
         if r["counted"] and r["observed"] is not None and r["claimed"] is not None \
                 and r["observed"] < r["claimed"]:
             findings.append(Finding(
                 "address-overclaimed", Severity.WARNING,
-                f"{claim.address} ({claim.asset} on {claim.chain}): claimed "
+                f"{claim.address} ({claim.asset} on {_chain(claim)}): claimed "
                 f"{_fmt(r['claimed'], r['decimals'])}, the chain shows "
                 f"{_fmt(r['observed'], r['decimals'])}", subject=f"{claim.source}:{claim.row}"))
         if verdict.status is Status.FAILED:
             findings.append(Finding(
                 "ownership-failed", Severity.ERROR,
-                f"{claim.address} ({claim.asset} on {claim.chain}): {verdict.reason}",
+                f"{claim.address} ({claim.asset} on {_chain(claim)}): {verdict.reason}",
                 subject=f"{claim.source}:{claim.row}"))
     addresses = _frame(rows, ["claimed", "observed", "decimals", "height", "row"])
     coverage, cov_findings = _coverage(rows, liabilities)
     return addresses, coverage, sort_findings(findings + cov_findings)
+
+
+def _chain(claim: Claim) -> str:
+    return claim.chain or "no chain named"
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'es' if what.endswith('ss') and n != 1 else 's' if n != 1 else ''}"
+
+
+def _exceeds_message(asset: str, members: list[dict], claimed: int, observed: int, d: int,
+                     scaled) -> str:
+    """What was claimed, what the chains that were read show, and what was not read.
+
+    A chain that was not read shows nothing: saying it shows 0 would turn a gap in the
+    audit into a gap in the reserves.
+    """
+    read = [r for r in members if r["observed"] is not None]
+    unread = [r for r in members if r["observed"] is None]
+    text = f"{asset}: the exchange claims {format_units(claimed, d)} on " \
+           f"{_count(len(members), 'address')}; "
+    if read:
+        claimed_read = sum(scaled(r["claimed"], r["decimals"]) for r in read)
+        text += (f"the {_count(len(read), 'address')} read show {format_units(observed, d)} "
+                 f"(claimed there: {format_units(claimed_read, d)})")
+    else:
+        text += "no balance of it was read"
+    if unread:
+        claimed_unread = sum(scaled(r["claimed"], r["decimals"]) for r in unread)
+        reasons: dict[str, int] = defaultdict(int)
+        for r in unread:
+            reasons[r["balance_error"] or "not read"] += 1
+        why = "; ".join(f"{reason}: {n}" for reason, n in sorted(reasons.items()))
+        text += (f"; {_count(len(unread), 'address')} claiming "
+                 f"{format_units(claimed_unread, d)} not read ({why})")
+    return text
 
 
 def _fmt(amount: int | None, decimals: int | None) -> str:
@@ -280,8 +317,8 @@ def _coverage(rows: list[dict], liabilities: list[LiabilityTotal]):
         if claimed > observed and members:
             findings.append(Finding(
                 "asset-claimed-exceeds-observed", Severity.WARNING,
-                f"{asset}: the exchange claims {format_units(claimed, d)}, the chains show "
-                f"{format_units(observed, d)}", subject=subject))
+                _exceeds_message(asset, members, claimed, observed, d, scaled),
+                subject=subject))
     coverage = _frame(out, ["decimals", "verified", "owner_signed", "unverified",
                             "not_observed", "observed", "claimed", "liabilities", "surplus",
                             "addresses"])

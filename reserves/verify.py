@@ -3,7 +3,9 @@
 The order of checks decides which reason a row gets, and is the same for
 every family:
 
-1. the chain: unknown or without a verifier -> unsupported (or unsigned);
+1. the chain: without a verifier -> unsupported (or unsigned); a label that
+   names no chain is judged by its address's form (``reserves.labels``), or
+   is unsupported when the form names no family either;
 2. no signature -> unsigned, unless the address does not decode -> failed;
 3. the message policy -> failed on a missing or unexpected message;
 4. the family's verifier -> verified / owner-signed / failed / unsupported.
@@ -23,7 +25,7 @@ import chains
 from reserves.claims import Claim
 from reserves.gc_pause import gc_paused
 from reserves.message_policy import MessagePolicy
-from reserves.verdicts import Verdict, failed, unsigned, unsupported
+from reserves.verdicts import Status, Verdict, failed, unsigned, unsupported
 
 PARALLEL_THRESHOLD = 4000
 CHUNK = 2000
@@ -35,8 +37,11 @@ def judge(claim: Claim, policy: MessagePolicy) -> Verdict:
         what = f"cannot tell which chain {claim.coin!r} is on"
         if claim.chain_label:
             what = f"unknown network {claim.chain_label!r}"
+        if claim.family in chains.FAMILIES:
+            return _judge_by_form(claim, policy, what)
         return unsigned(f"no signature published ({what})") if not signed else \
-            unsupported(f"{what}; add it to the catalog")
+            unsupported(f"{what}, and the address's form names no chain family; map the "
+                        "label (--labels FILE)")
     if claim.family not in chains.FAMILIES:
         return unsigned(f"no signature published (chain {claim.chain} not supported)") \
             if not signed else \
@@ -53,6 +58,30 @@ def judge(claim: Claim, policy: MessagePolicy) -> Verdict:
         return module.verify_ownership(claim)
     except Exception as e:  # a verifier bug must not drop the row
         return failed(f"internal error while verifying: {type(e).__name__}: {e}")
+
+
+def _judge_by_form(claim: Claim, policy: MessagePolicy, what: str) -> Verdict:
+    """Judge a claim whose label names no chain by what its address's form names.
+
+    The family's verifier runs under each chain the form allows (a Bitcoin-family
+    address may decode for two chains with different message prefixes); under the
+    wrong parameters a signature recovers an unrelated key, so trying several never
+    accepts a wrong one. The verdict keeps chain None: the balance is never read.
+    """
+    from dataclasses import replace
+
+    from reserves.labels import address_form
+
+    form = address_form(claim.address)
+    if form is None or form.family != claim.family:  # build_claims set the family from it
+        return failed(f"{what}, and the address {claim.address!r} is not of the "
+                      f"{claim.family} form")
+    note = (f"{what}: judged as {form.what}; chain not named, so the balance is not read "
+            "(map the label to read it)")
+    verdicts = [judge(replace(claim, chain=chain), policy) for chain in form.chains]
+    best = next((v for v in verdicts if v.status is Status.VERIFIED), None) or \
+        next((v for v in verdicts if v.status is Status.OWNER_SIGNED), None) or verdicts[0]
+    return replace(best, reason=f"{best.reason} ({note})")
 
 
 def _judge_chunk(args: tuple[list[Claim], MessagePolicy]) -> list[Verdict]:

@@ -17,11 +17,12 @@ from reserves import __version__
 from reserves.cli import audit as audit_cmd
 from reserves.cli import balances as balances_cmd
 from reserves.cli import claims as claims_cmd
+from reserves.cli import labels as labels_cmd
 from reserves.cli import liabilities as liabilities_cmd
 from reserves.cli.parser import Parser
 from reserves.errors import ReservesError
 
-COMMANDS = (claims_cmd, balances_cmd, liabilities_cmd, audit_cmd)
+COMMANDS = (claims_cmd, labels_cmd, balances_cmd, liabilities_cmd, audit_cmd)
 
 EPILOG = """\
 exit status: 0 clean, 1 findings (a failed row, an error finding), 2 unusable

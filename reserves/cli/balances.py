@@ -46,6 +46,9 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--claims", metavar="FILE",
                    help="also read every address a published claims file lists on this chain")
     p.add_argument("--format", help="claims file format (default: detect)")
+    p.add_argument("--labels", metavar="MAP.toml",
+                   help="label map for the --claims file's coin labels "
+                        "(see 'reserves labels --help')")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -70,9 +73,11 @@ def claimed_addresses(args: argparse.Namespace, keep) -> list:
     """Claims of the --claims file that ``keep(claim)`` selects."""
     if not args.claims:
         return []
+    from reserves.cli.labels import label_map
     from reserves.importers import load
 
-    return [c for c in load(args.claims, args.format).claims if keep(c)]
+    return [c for c in load(args.claims, args.format, labels=label_map(args)).claims
+            if keep(c)]
 
 
 def run(args: argparse.Namespace, adapter, height: int, block_hash: str | None, assets,

@@ -9,7 +9,9 @@ import sys
 from reserves.claims_check import judge_file
 from reserves.cli.parser import Parser
 from reserves.errors import UsageError
+from reserves.cli.labels import add_labels_option, label_map
 from reserves.importers import FORMAT_HELP, load
+from reserves.importers.totals import DEFAULT_TOLERANCE, parse_tolerance
 from reserves.message_policy import MessagePolicy
 from reserves.progress import Progress
 
@@ -26,7 +28,17 @@ Each row gets a verdict with a reason:
   unsigned      the row carries no signature
   unsupported   the chain or scheme has no verifier here (never counted as verified)
 
-The file's own totals section is checked against its rows.
+The file's own totals section is checked against its rows: a difference the
+rounding of the numbers as written explains, or below --totals-tolerance of the
+total, is informational (totals-rounded); a larger one is an error.
+
+Coin labels resolve through --labels (a label map), then the catalog; a row
+whose label names no chain is judged by its address's form (chain null,
+family set, a label-unmapped warning). 'reserves labels FILE' lists them all.
+
+Without --json the summary ends with the claimed amounts per asset by verdict.
+With --json the rows go to stdout and the summary, as one JSON object
+{"summary": {...}} with the same per-asset figures, to stderr.
 """
 
 EPILOG = """\
@@ -34,12 +46,13 @@ formats:
 """ + "\n".join(f"  {k:<10} {v}" for k, v in FORMAT_HELP.items()) + """
 
 exit status: 0 no row failed, 1 a row failed (or the totals do not add up),
-2 the file is unusable.
+2 the file or the label map is unusable.
 
 examples:
   reserves claims verify okx_por.csv --message 'I am an OKX address'
   reserves claims verify huobi_por.csv --message-pattern 'huobi|htx|King will be back!'
   reserves claims verify claims.csv --json | jq 'select(.verdict != "verified")'
+  reserves claims verify htx_por.csv --labels htx-labels.toml --totals-tolerance 1e-6
 """
 
 
@@ -59,7 +72,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--message-pattern", metavar="REGEX",
                    help="a regular expression the whole message must match")
     p.add_argument("--config", metavar="CONFIG.toml",
-                   help="take the expected message from an audit config's [claims] table")
+                   help="take the expected message, [labels] and totals_tolerance from an "
+                        "audit config")
+    add_labels_option(p)
+    p.add_argument("--totals-tolerance", metavar="R",
+                   help="share of a total its rows may differ by and still count as "
+                        "rounding (default 1e-9)")
     p.add_argument("--json", action="store_true",
                    help="one JSON object per address row on stdout")
     p.add_argument("--jobs", type=int, metavar="N",
@@ -70,12 +88,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    config_labels = tolerance = None
     if args.config is not None:
         from reserves.config import load_config
 
         cfg = load_config(args.config)
         if args.message is None and args.message_pattern is None:
             args.message, args.message_pattern = cfg.message, cfg.message_pattern
+        config_labels, tolerance = cfg.labels, cfg.totals_tolerance
+    if args.totals_tolerance is not None:
+        try:
+            tolerance = parse_tolerance(args.totals_tolerance, "--totals-tolerance")
+        except ValueError as e:
+            raise UsageError(str(e)) from None
     if args.message is not None and args.message_pattern is not None:
         raise UsageError("give --message or --message-pattern, not both")
     if args.message_pattern is not None:
@@ -88,13 +113,15 @@ def run(args: argparse.Namespace) -> int:
     policy = MessagePolicy(args.message, args.message_pattern)
     from reports import claims as render
 
-    file = load(args.file, args.format)
+    labels = label_map(args, config_labels)
+    file = load(args.file, args.format, labels=labels,
+                totals_tolerance=DEFAULT_TOLERANCE if tolerance is None else tolerance)
     with Progress("verifying", len(file.claims), enabled=not args.quiet) as bar:
         check = judge_file(file, policy, args.jobs, bar)
     if args.json:
         sys.stdout.write(render.json_lines(check))
         if not args.quiet:
-            print(render.summary(check, args.verbose), file=sys.stderr)
+            print(render.summary_json(check), file=sys.stderr)
     else:
         print(render.table(check))
         if not args.quiet:

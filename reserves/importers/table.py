@@ -108,7 +108,31 @@ def read_sections(path: str, text: str, rows_per_section: int | None = None) -> 
         if len(cells) > len(current.header) and "[" in line:
             cells = _split_brackets(line)
         current.rows.append((number, cells))
+    if rows_per_section is None:
+        check_last_row(path, text, sections)
     return sections
+
+
+def check_last_row(path: str, text: str, sections: list[Section]) -> None:
+    """Refuse a file whose last data row is short: a download cut mid-row.
+
+    A row with fewer cells than its header is a truncated file when it is the last
+    one and the text has no final line end, or when no other row of its table has
+    that width (some OKX files leave trailing optional cells off every such row).
+    """
+    if not sections or not sections[-1].rows:
+        return
+    table = sections[-1]
+    number, cells = table.rows[-1]
+    width = len(table.header)
+    if len(cells) >= width:
+        return
+    unterminated = not text.endswith(("\n", "\r"))
+    if unterminated or not any(len(c) == len(cells) for _, c in table.rows[:-1]):
+        ending = "with no final line end" if unterminated else "as its last row"
+        raise InputError(path, f"truncated file: the file ends {ending} here, a row of "
+                               f"{len(cells)} of the header's {width} columns (a broken "
+                               "download?)", number)
 
 
 def null(cell: str, markers: frozenset[str]) -> str | None:
