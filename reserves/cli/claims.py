@@ -15,7 +15,8 @@ from reserves.progress import Progress
 
 DESCRIPTION = """\
 Verify the ownership proof of every address row in a published reserves file
-(OKX, OKX audit-firm, HTX or the native format; detected from its headers).
+(OKX, OKX audit-firm, HTX, Binance or the native format; detected from its
+headers).
 
 Each row gets a verdict with a reason:
   verified      the signature (or m distinct multisig signatures) proves the address
@@ -40,6 +41,7 @@ examples:
   reserves claims verify okx_por.csv --message 'I am an OKX address'
   reserves claims verify huobi_por.csv --message-pattern 'huobi|htx|King will be back!'
   reserves claims verify claims.csv --json | jq 'select(.verdict != "verified")'
+  reserves claims verify binance_por.csv --format binance --json | jq -c 'select(.custodian)'
 """
 
 
@@ -52,7 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = csub.add_parser("verify", help="judge every row of a reserves file",
                         description=DESCRIPTION, epilog=EPILOG,
                         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("file", metavar="FILE", help="the published reserves file (CSV)")
+    p.add_argument("file", metavar="FILE",
+                   help="the published reserves file (CSV)")
     p.add_argument("--format", choices=sorted(FORMAT_HELP), help="override format detection")
     p.add_argument("--message", metavar="M",
                    help="the exact message every signature must be over")
@@ -92,11 +95,13 @@ def run(args: argparse.Namespace) -> int:
     with Progress("verifying", len(file.claims), enabled=not args.quiet) as bar:
         check = judge_file(file, policy, args.jobs, bar)
     if args.json:
-        sys.stdout.write(render.json_lines(check))
+        for chunk in render.json_chunks(check):
+            sys.stdout.write(chunk)
         if not args.quiet:
             print(render.summary(check, args.verbose), file=sys.stderr)
     else:
-        print(render.table(check))
+        for line in render.table_lines(check):
+            print(line)
         if not args.quiet:
             print()
             print(render.summary(check, args.verbose))

@@ -3,13 +3,18 @@
 ``load(path, fmt=None)`` reads any supported file into a ``ClaimsFile``:
 the claims in the one model, the file's own totals (checked against its
 rows), and findings. The format is detected from the headers unless given.
+Binance files (millions of rows, hundreds of megabytes) are read as
+streams by their importer; the others are read whole as text.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from reserves.errors import InputError
 from reserves.gc_pause import gc_paused
-from reserves.importers import htx, native, okx, okx_audit
+from reserves.importers import binance, htx, native, okx, okx_audit
 from reserves.importers.common import ClaimsFile, TotalLine
 from reserves.importers.table import read_sections, read_text
 from reserves.importers.totals import check_totals
@@ -18,17 +23,43 @@ FORMATS = {
     "okx": okx,
     "okx-audit": okx_audit,
     "htx": htx,
+    "binance": binance,
     "native": native,
 }
+STREAMED = frozenset({"binance"})
+"""Formats whose importer reads the file itself, as a stream (``load_file``)."""
+HEAD = 1 << 16
 FORMAT_HELP = {
     "okx": "OKX monthly file (7, 9, 11 or 12 column address table, totals section)",
     "okx-audit": "OKX audit-firm file (digitalAsset,network,address,signedMessage,...)",
     "htx": "HTX/Huobi snapshot (BOM, totals section, '-' for unsigned rows)",
+    "binance": "Binance address file (coin,network,address,balance,Height,custodian)",
     "native": "this project's native CSV (see README)",
 }
 
 
+def sniff(head: str) -> str | None:
+    """The format of a file whose start is ``head``, for the formats that tell by it alone."""
+    head = head.removeprefix("\ufeff")
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    if binance.looks_like(first):
+        return "binance"
+    return None
+
+
+def _head(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            data = f.read(HEAD)
+    except OSError:
+        return ""  # read_text or the streaming importer says what is wrong
+    return data.decode("utf-8", errors="replace")
+
+
 def detect(path: str, text: str) -> str:
+    found = sniff(text[:HEAD])
+    if found:
+        return found
     sections = read_sections(path, text, rows_per_section=5)
     for name in ("okx-audit", "htx", "okx", "native"):
         if FORMATS[name].looks_like(sections):
@@ -41,16 +72,22 @@ def detect(path: str, text: str) -> str:
 
 def load(path: str, fmt: str | None = None, name: str | None = None) -> ClaimsFile:
     """Read ``path``; ``name`` (default: the path) is how rows and errors refer to it."""
+    if fmt is not None and fmt not in FORMATS:
+        raise InputError(name or path, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    if fmt is None and Path(path).is_file():
+        fmt = sniff(_head(path))
+    if fmt in STREAMED:
+        with gc_paused():
+            result = FORMATS[fmt].load_file(path, name or path)
+            if not result.claims:
+                raise InputError(name or path, "no address rows")
+            return result
     text, source = read_text(path)
     if name is not None:
-        from dataclasses import replace
-
         source = replace(source, path=name)
         path = name
     if fmt is None:
         fmt = detect(path, text)
-    elif fmt not in FORMATS:
-        raise InputError(path, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
     with gc_paused():
         result = FORMATS[fmt].load(path, text, source)
         if not result.claims:
@@ -60,4 +97,4 @@ def load(path: str, fmt: str | None = None, name: str | None = None) -> ClaimsFi
     return result
 
 
-__all__ = ["ClaimsFile", "FORMATS", "FORMAT_HELP", "TotalLine", "detect", "load"]
+__all__ = ["ClaimsFile", "FORMATS", "FORMAT_HELP", "TotalLine", "detect", "load", "sniff"]

@@ -8,6 +8,7 @@ inferring decimals the catalog does not know) happens once, here.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from reserves.catalog import Catalog, default_catalog
@@ -34,7 +35,8 @@ class ClaimsFile:
 
     source: SourceFile
     format: str
-    claims: list[Claim]
+    claims: Sequence[Claim]
+    """A list, or a ``ClaimTable`` for files of millions of rows (Binance)."""
     totals: list[TotalLine] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     base_units: bool = False
