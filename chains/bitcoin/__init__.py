@@ -2,6 +2,7 @@
 
 from chains.bitcoin.ownership import (BIP322_SCHEMES, MULTISIG_SCHEME, SINGLE_KEY_SCHEMES,
                                       check_address, verify_ownership)
+from chains.bitcoin.published import judge_unsigned
 
 SCHEMES = (*SINGLE_KEY_SCHEMES, MULTISIG_SCHEME, *BIP322_SCHEMES)
 
@@ -14,4 +15,4 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["SCHEMES", "Adapter", "check_address", "verify_ownership"]
+__all__ = ["SCHEMES", "Adapter", "check_address", "judge_unsigned", "verify_ownership"]

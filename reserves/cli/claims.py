@@ -15,8 +15,8 @@ from reserves.progress import Progress
 
 DESCRIPTION = """\
 Verify the ownership proof of every address row in a published reserves file
-(OKX, OKX audit-firm, HTX, Binance or the native format; detected from its
-headers).
+(OKX, OKX audit-firm, HTX, Binance, BitMEX or the native format;
+detected from its headers).
 
 Each row gets a verdict with a reason:
   verified      the signature (or m distinct multisig signatures) proves the address
@@ -24,7 +24,8 @@ Each row gets a verdict with a reason:
                 contract is not yet checked on chain, so this is not 'verified'
   failed        bad signature, address that does not decode, unexpected message,
                 duplicate signer, threshold not met, ...
-  unsigned      the row carries no signature
+  unsigned      the row carries no signature (a BitMEX multisig row whose script
+                matches the published keys is unsigned too: no key signed)
   unsupported   the chain or scheme has no verifier here (never counted as verified)
 
 The file's own totals section is checked against its rows.
@@ -42,6 +43,7 @@ examples:
   reserves claims verify huobi_por.csv --message-pattern 'huobi|htx|King will be back!'
   reserves claims verify claims.csv --json | jq 'select(.verdict != "verified")'
   reserves claims verify binance_por.csv --format binance --json | jq -c 'select(.custodian)'
+  reserves claims verify bitmex_reserves.yaml
 """
 
 
@@ -55,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         description=DESCRIPTION, epilog=EPILOG,
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", metavar="FILE",
-                   help="the published reserves file (CSV)")
+                   help="the published reserves file (CSV; YAML for BitMEX)")
     p.add_argument("--format", choices=sorted(FORMAT_HELP), help="override format detection")
     p.add_argument("--message", metavar="M",
                    help="the exact message every signature must be over")

@@ -3,8 +3,8 @@
 ``load(path, fmt=None)`` reads any supported file into a ``ClaimsFile``:
 the claims in the one model, the file's own totals (checked against its
 rows), and findings. The format is detected from the headers unless given.
-Binance files (millions of rows, hundreds of megabytes) are read as
-streams by their importer; the others are read whole as text.
+Binance and BitMEX files (millions of rows, hundreds of megabytes) are read
+as streams by their importers; the others are read whole as text.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reserves.errors import InputError
 from reserves.gc_pause import gc_paused
-from reserves.importers import binance, htx, native, okx, okx_audit
+from reserves.importers import binance, bitmex, htx, native, okx, okx_audit
 from reserves.importers.common import ClaimsFile, TotalLine
 from reserves.importers.table import read_sections, read_text
 from reserves.importers.totals import check_totals
@@ -24,9 +24,10 @@ FORMATS = {
     "okx-audit": okx_audit,
     "htx": htx,
     "binance": binance,
+    "bitmex": bitmex,
     "native": native,
 }
-STREAMED = frozenset({"binance"})
+STREAMED = frozenset({"binance", "bitmex"})
 """Formats whose importer reads the file itself, as a stream (``load_file``)."""
 HEAD = 1 << 16
 FORMAT_HELP = {
@@ -34,6 +35,7 @@ FORMAT_HELP = {
     "okx-audit": "OKX audit-firm file (digitalAsset,network,address,signedMessage,...)",
     "htx": "HTX/Huobi snapshot (BOM, totals section, '-' for unsigned rows)",
     "binance": "Binance address file (coin,network,address,balance,Height,custodian)",
+    "bitmex": "BitMEX reserves YAML (address list with multisig scripts, keys, claim m/n)",
     "native": "this project's native CSV (see README)",
 }
 
@@ -44,6 +46,8 @@ def sniff(head: str) -> str | None:
     first = next((line for line in head.splitlines() if line.strip()), "")
     if binance.looks_like(first):
         return "binance"
+    if bitmex.looks_like(head):
+        return "bitmex"
     return None
 
 
