@@ -15,7 +15,7 @@ from reserves.progress import Progress
 
 DESCRIPTION = """\
 Verify the ownership proof of every address row in a published reserves file
-(OKX, OKX audit-firm, HTX, Binance, BitMEX or the native format;
+(OKX, OKX audit-firm, HTX, Binance, BitMEX, Summa or the native format;
 detected from its headers).
 
 Each row gets a verdict with a reason:

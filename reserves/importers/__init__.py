@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reserves.errors import InputError
 from reserves.gc_pause import gc_paused
-from reserves.importers import binance, bitmex, htx, native, okx, okx_audit
+from reserves.importers import binance, bitmex, htx, native, okx, okx_audit, summa
 from reserves.importers.common import ClaimsFile, TotalLine
 from reserves.importers.table import read_sections, read_text
 from reserves.importers.totals import check_totals
@@ -25,6 +25,7 @@ FORMATS = {
     "htx": htx,
     "binance": binance,
     "bitmex": bitmex,
+    "summa": summa,
     "native": native,
 }
 STREAMED = frozenset({"binance", "bitmex"})
@@ -36,6 +37,7 @@ FORMAT_HELP = {
     "htx": "HTX/Huobi snapshot (BOM, totals section, '-' for unsigned rows)",
     "binance": "Binance address file (coin,network,address,balance,Height,custodian)",
     "bitmex": "BitMEX reserves YAML (address list with multisig scripts, keys, claim m/n)",
+    "summa": "Summa signatures CSV (chain;address;signature;message)",
     "native": "this project's native CSV (see README)",
 }
 
@@ -46,6 +48,8 @@ def sniff(head: str) -> str | None:
     first = next((line for line in head.splitlines() if line.strip()), "")
     if binance.looks_like(first):
         return "binance"
+    if summa.looks_like(first):
+        return "summa"
     if bitmex.looks_like(head):
         return "bitmex"
     return None
