@@ -59,3 +59,8 @@ def test_binance_file_audited_with_custodians_in_every_report(tmp_path, anvil, w
     assert "| Ceffu |" in (out / "report.md").read_text()
     assert "<td>Ceffu</td>" in (out / "report.html").read_text()
     assert {i["format"] for i in result["inputs"]} == {"binance"}
+    # The bundle replays offline to the same bytes, the Binance file re-read from it.
+    again = tmp_path / "again"
+    assert main(["replay", str(out / "bundle"), "--out", str(again), "--quiet"]) == code
+    for name in ("coverage.json", "addresses.csv", "report.md"):
+        assert (again / name).read_bytes() == (out / name).read_bytes()
