@@ -50,7 +50,7 @@ def looks_like(head: str) -> bool:
             tops.add(line.split(":", 1)[0].strip())
         elif line.lstrip().startswith(("- addr:", "- addr_type:")):
             tops.add("- addr")
-    return "- addr" in tops and tops & {"address"} and tops <= set(TOP) | {"- addr"}
+    return "- addr" in tops and "address" in tops and tops <= set(TOP) | {"- addr"}
 
 
 class _Events:
