@@ -26,6 +26,8 @@ class PublishedKeys:
     n: int
     keys: tuple[str, ...]
     """Public keys (hex, 33 or 65 bytes) as published."""
+    xpubs: tuple[str, ...] = ()
+    """Extended public keys the file's single-key (wpkh) addresses derive from."""
 
 
 @dataclass(frozen=True, slots=True)

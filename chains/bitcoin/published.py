@@ -16,8 +16,10 @@ the script puts the address under those keys:
 
 A row that passes is still ``unsigned``: nothing here shows that the
 exchange holds the published keys. A row that does not is ``failed``, with
-the reason. ``wpkh`` rows (keys derived from a published xpub) are
-``unsupported``: the BIP-32 derivation is not checked here. Rows the file
+the reason. A ``wpkh`` row names a key below a published xpub by a
+descriptor (``wpkh(xpub.../0/5)``): the key is derived (BIP-32, public
+derivation) and must hash to the P2WPKH address; a range or hardened path
+cannot be checked from public data and is ``unsupported``. Rows the file
 marks ``unspendable`` are ``unsigned`` and say so.
 """
 
@@ -27,6 +29,7 @@ from functools import lru_cache
 
 import coincurve
 
+from chains.bitcoin import bip32
 from chains.bitcoin.address import Destination, p2wsh_nested
 from chains.bitcoin.script import ScriptError, parse_multisig
 from chains.encoding import decode_hex
@@ -87,8 +90,7 @@ def judge(claim: Claim, dest: Destination) -> Verdict:
         return Verdict(Status.UNSIGNED, "the file marks this address unspendable (addr_type "
                                         "unspendable); no signature")
     if form == "wpkh":
-        return unsupported("P2WPKH address derived from the published xpub: the BIP-32 "
-                           "derivation is not checked here, and there is no signature")
+        return _judge_wpkh(proof.script or "", published, dest)
     if form not in FORMS:
         return failed(f"unknown addr_type {form!r} (expected sh, sh_wsh, wsh, wpkh or "
                       "unspendable)", SCHEME)
@@ -131,6 +133,27 @@ def judge(claim: Claim, dest: Destination) -> Verdict:
     return Verdict(Status.UNSIGNED,
                    f"{where} script matches the published keys (keys {slots}; {others} "
                    "other); no signature", SCHEME)
+
+
+def _judge_wpkh(descriptor: str, published: PublishedKeys, dest: Destination) -> Verdict:
+    scheme = "bip32-wpkh"
+    if dest.kind != "p2wpkh":
+        return failed(f"addr_type is wpkh but the address is {dest.kind}", scheme)
+    try:
+        xpub, path = bip32.parse_descriptor(descriptor)
+        if xpub not in published.xpubs:
+            return failed("the descriptor's xpub is not one the file publishes", scheme)
+        key = bip32.derive(xpub, path)
+    except bip32.NotOneKey as e:
+        return unsupported(f"wpkh descriptor: {e}; no signature", scheme)
+    except bip32.DerivationError as e:
+        return failed(f"wpkh descriptor: {e}", scheme)
+    where = "/".join(["xpub #" + str(published.xpubs.index(xpub) + 1), *map(str, path)])
+    if hash160(key) != dest.program:
+        return failed(f"the key at {where} ({key.hex()[:16]}...) does not hash to this "
+                      "P2WPKH address", scheme)
+    return Verdict(Status.UNSIGNED, f"P2WPKH key at {where} of the published xpub; no "
+                                    "signature", scheme)
 
 
 def judge_unsigned(claim: Claim) -> Verdict | None:

@@ -217,7 +217,11 @@ def _claims(path: str, source, top: dict, rows: list) -> ClaimsFile:
     line, keys = top["keys"]
     if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
         raise InputError(path, "keys must be a list of public keys (hex)", line, "keys")
-    published = PublishedKeys(m, n, tuple(k.strip() for k in keys))
+    line, xpubs = top.get("xpub", (line, []))
+    if not isinstance(xpubs, list) or not all(isinstance(x, str) for x in xpubs):
+        raise InputError(path, "xpub must be a list of extended public keys", line, "xpub")
+    published = PublishedKeys(m, n, tuple(k.strip() for k in keys),
+                              tuple(x.strip() for x in xpubs))
     height = _count(path, top["height"][0], "height", top["height"][1])
     total_line, total = top["total"][0], _count(path, top["total"][0], "total", top["total"][1])
     if not rows:

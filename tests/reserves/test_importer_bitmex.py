@@ -151,16 +151,56 @@ def test_a_p2sh_redeem_script_over_520_bytes_can_never_be_spent(tmp_path):
                               "than 520 can never be spent")]
 
 
-def test_unspendable_and_wpkh_rows_are_never_counted_and_say_why(tmp_path):
+def test_unspendable_rows_are_unsigned_and_say_why(tmp_path):
     keys = _keys(2, "bitmex-other")
     s = script(2, [k.pub() for k in keys])
-    rows = [{"addr": multisig_address(s, "p2wsh"), "addr_type": "unspendable", "balance": 9},
-            {"addr": keys[0].btc_address("p2wpkh"), "addr_type": "wpkh",
-             "script": "wpkh(xpub661MyMwAqRbcF/0/*)", "balance": 1}]
+    rows = [{"addr": multisig_address(s, "p2wsh"), "addr_type": "unspendable", "balance": 9}]
     _, got = verdicts(write(tmp_path, rows, [k.pub().hex() for k in keys], 2, 2))
-    assert got[0] == ("unsigned", "the file marks this address unspendable (addr_type "
-                                  "unspendable); no signature")
-    assert got[1][0] == "unsupported" and "BIP-32 derivation is not checked" in got[1][1]
+    assert got == [("unsigned", "the file marks this address unspendable (addr_type "
+                                "unspendable); no signature")]
+
+
+def _xpub(seed: str):
+    from bitcoinlib.keys import HDKey
+
+    return HDKey.from_seed(secret(seed, 0), witness_type="legacy")
+
+
+def _p2wpkh(pub: bytes) -> str:
+    from chains.bitcoin.address import Destination, encode
+    from chains.bitcoin.params import params_for
+    from chains.hashes import hash160
+
+    return encode(Destination("p2wpkh", hash160(pub)), params_for("bitcoin", "mainnet"))
+
+
+def test_wpkh_rows_derived_from_the_published_xpub(tmp_path):
+    """bitcoinlib's BIP-32 derivation is the oracle for the address at each path."""
+    hd, other = _xpub("bitmex-xpub"), _xpub("bitmex-other-xpub")
+    xpub = hd.wif_public()
+    at = {path: _p2wpkh(bytes.fromhex(hd.child_public(path[0]).child_public(path[1]).public_hex))
+          for path in [(0, 3), (1, 9)]}
+    keys = _keys(2, "bitmex-wpkh")
+    rows = [
+        {"addr": at[(0, 3)], "addr_type": "wpkh", "script": f"wpkh({xpub}/0/3)", "balance": 1},
+        {"addr": at[(1, 9)], "addr_type": "wpkh",
+         "script": f"wpkh([d34db33f/84h/0h/0h]{xpub}/1/9)#qwertyui", "balance": 2},
+        {"addr": at[(0, 3)], "addr_type": "wpkh", "script": f"wpkh({xpub}/0/4)", "balance": 3},
+        {"addr": at[(0, 3)], "addr_type": "wpkh", "script": f"wpkh({other.wif_public()}/0/3)",
+         "balance": 4},
+        {"addr": at[(0, 3)], "addr_type": "wpkh", "script": f"wpkh({xpub}/0/*)", "balance": 5},
+        {"addr": at[(0, 3)], "addr_type": "wpkh", "script": f"wpkh({xpub}/0h/3)", "balance": 6},
+        {"addr": at[(0, 3)], "addr_type": "wpkh", "script": "pkh(02ab)", "balance": 7},
+    ]
+    _, got = verdicts(write(tmp_path, rows, [k.pub().hex() for k in keys], 2, 2, xpub=[xpub]))
+    assert got[0] == ("unsigned", "P2WPKH key at xpub #1/0/3 of the published xpub; no "
+                                  "signature")
+    assert got[1][0] == "unsigned"
+    assert got[2][0] == "failed" and "does not hash to this P2WPKH address" in got[2][1]
+    assert got[3] == ("failed", "the descriptor's xpub is not one the file publishes")
+    assert got[4][0] == "unsupported" and "a range (*)" in got[4][1]
+    assert got[5][0] == "unsupported" and "hardened" in got[5][1]
+    assert got[6] == ("failed", "wpkh descriptor: not a wpkh(xpub/...) descriptor")
 
 
 def test_total_checked_exactly_in_satoshis(tmp_path):
