@@ -45,7 +45,11 @@ FORMS = {"sh": "P2SH", "sh_wsh": "P2SH-P2WSH", "wsh": "P2WSH"}
 
 
 def _point(key: bytes) -> bytes | None:
-    """The key's compressed encoding when it is a valid secp256k1 point, else None."""
+    """The key's compressed encoding when it is a valid secp256k1 point in a compressed
+    or uncompressed encoding, else None (libsecp256k1 would also parse the hybrid
+    0x06/0x07 form, which no signature can be checked against in a spend)."""
+    if not ((len(key) == 33 and key[0] in (2, 3)) or (len(key) == 65 and key[0] == 4)):
+        return None
     try:
         return coincurve.PublicKey(key).format(compressed=True)
     except ValueError:
@@ -61,7 +65,7 @@ def _published_points(published: PublishedKeys) -> tuple[frozenset[bytes], str |
             key = decode_hex(text)
         except ValueError:
             return frozenset(), f"published key {i} is not hex"
-        point = _point(key) if len(key) in (33, 65) and key[0] in (2, 3, 4) else None
+        point = _point(key)
         if point is None:
             return frozenset(), (f"published key {i} ({text[:20]}...) is not a valid "
                                  "secp256k1 public key")
