@@ -276,3 +276,13 @@ def test_keys_in_any_order_and_streamed_whole(tmp_path):
     file = load(str(path))
     assert file.format == "bitmex" and file.claims[0].network == "testnet"
     assert file.claims[0].row == 11 and file.source.size == path.stat().st_size
+
+
+def test_a_published_key_in_hybrid_encoding_is_not_a_published_key(tmp_path):
+    """0x06/0x07 + x + y parses in libsecp256k1, but no signature can use that slot."""
+    keys = _keys(2, "bitmex-hybrid")
+    hybrid = bytes([6 + (keys[1].pub(False)[64] & 1)]) + keys[1].pub(False)[1:]
+    s = script(2, [keys[0].pub(False), hybrid])
+    _, got = verdicts(write(tmp_path, [row("sh", s, 1)], [k.pub(False).hex() for k in keys],
+                            2, 2))
+    assert got[0][0] == "failed"
