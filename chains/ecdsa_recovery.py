@@ -49,7 +49,7 @@ class SchemeRecovery:
                 continue
             addr = self._to_address(pub)
             if addr in expected:
-                if self._order[0] != scheme:
+                if only is None and self._order[0] != scheme:
                     self._order.remove(scheme)
                     self._order.insert(0, scheme)
                 return scheme, addr

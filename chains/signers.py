@@ -17,6 +17,7 @@ from chains.bitcoin.address import Destination, encode, p2wpkh_nested
 from chains.bitcoin.params import params_for
 from chains.bitcoin.signmessage import message_digest
 from chains.evm.address import checksummed, from_public_key
+from chains.evm.personal_sign import DECLARED_DIGESTS as EVM_DECLARED
 from chains.evm.personal_sign import DIGESTS as EVM_DIGESTS
 from chains.hashes import hash160, sha256
 from chains.tron.address import encode as tron_encode
@@ -63,7 +64,7 @@ class Secp256k1Key:
         return checksummed(from_public_key(self.pub(False)))
 
     def evm_sign(self, message: str, scheme: str = "eip191-keccak", v_base: int = 27) -> str:
-        digest = EVM_DIGESTS[scheme](message.encode())
+        digest = (EVM_DIGESTS.get(scheme) or EVM_DECLARED[scheme])(message.encode())
         sig = self.private.sign_recoverable(digest, hasher=None)
         return "0x" + (sig[:64] + bytes([v_base + sig[64]])).hex()
 

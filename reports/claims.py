@@ -22,6 +22,7 @@ def row_objects(check: ClaimsCheck) -> Iterator[dict]:
             "network": claim.network,
             "asset": claim.asset,
             "address": claim.address,
+            "custodian": claim.custodian or None,
             "amount": claim.amount,
             "decimals": claim.decimals,
             "message": claim.proof.message,
@@ -33,6 +34,11 @@ def row_objects(check: ClaimsCheck) -> Iterator[dict]:
 
 
 def json_lines(check: ClaimsCheck) -> str:
+    return "".join(json_chunks(check))
+
+
+def json_chunks(check: ClaimsCheck, rows: int = 10_000) -> Iterator[str]:
+    """The JSON lines, ``rows`` at a time: a 4-million-row file is written, never held."""
     # Equivalent to json.dumps(o) per row object, written out by hand: a 200,000-row
     # file spent more time in generic dict serialisation than in this.
     s = _string
@@ -41,16 +47,22 @@ def json_lines(check: ClaimsCheck) -> str:
         amount = "null" if c.amount is None else str(c.amount)
         decimals = "null" if c.decimals is None else str(c.decimals)
         message = "null" if c.proof.message is None else s(c.proof.message)
+        custodian = s(c.custodian) if c.custodian else "null"
         out.append(
             f'{{"row": {c.row}, "source": {s(c.source)}, "coin": {s(c.coin)}, '
             f'"chain": {"null" if c.chain is None else s(c.chain)}, '
             f'"family": {s(c.family) if c.family else "null"}, '
             f'"network": {s(c.network)}, "asset": {s(c.asset)}, '
-            f'"address": {s(c.address)}, "amount": {amount}, "decimals": {decimals}, '
+            f'"address": {s(c.address)}, "custodian": {custodian}, '
+            f'"amount": {amount}, "decimals": {decimals}, '
             f'"message": {message}, "scheme": {s(v.scheme)}, '
             f'"verdict": {s(v.status.value)}, "reason": {s(v.reason)}, '
             f'"signers": [{", ".join(s(x) for x in v.signers)}]}}\n')
-    return "".join(out)
+        if len(out) >= rows:
+            yield "".join(out)
+            out = []
+    if out:
+        yield "".join(out)
 
 
 def _string(text: str) -> str:
@@ -60,19 +72,34 @@ def _string(text: str) -> str:
 _encode = json.encoder.encode_basestring  # the C-accelerated JSON string encoder
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    return "\n".join(lines)
+def _cells(check: ClaimsCheck, custodians: bool) -> Iterator[list[str]]:
+    for c, v in check.rows():
+        row = [str(c.row), c.chain or "?", c.asset, c.address, v.status.value,
+               v.scheme or "-", v.reason]
+        if custodians:
+            row.insert(4, c.custodian or "-")
+        yield row
 
 
 def table(check: ClaimsCheck) -> str:
-    rows = [[str(c.row), c.chain or "?", c.asset, c.address, v.status.value,
-             v.scheme or "-", v.reason] for c, v in check.rows()]
-    return _table(["ROW", "CHAIN", "ASSET", "ADDRESS", "VERDICT", "SCHEME", "REASON"], rows)
+    return "\n".join(table_lines(check))
+
+
+def table_lines(check: ClaimsCheck) -> Iterator[str]:
+    """The table, a line at a time, in two passes over the rows (widths, then lines) so
+    a file of millions of rows is never held as cells. A CUSTODIAN column is shown
+    when some row names one (Binance)."""
+    headers = ["ROW", "CHAIN", "ASSET", "ADDRESS", "VERDICT", "SCHEME", "REASON"]
+    custodians = any(c.custodian for c in check.claims)
+    if custodians:
+        headers.insert(4, "CUSTODIAN")
+    widths = [len(h) for h in headers]
+    for row in _cells(check, custodians):
+        widths = [max(w, len(x)) for w, x in zip(widths, row)]
+    yield "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
+    yield "  ".join("-" * w for w in widths)
+    for row in _cells(check, custodians):
+        yield "  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip()
 
 
 def summary(check: ClaimsCheck, show_info: bool = False) -> str:

@@ -29,3 +29,13 @@ def percent(ratio: str | None) -> str:
 
 def short(address: str, keep: int = 10) -> str:
     return address if len(address) <= 2 * keep + 3 else f"{address[:keep]}...{address[-keep:]}"
+
+
+def text_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A plain-text table for the terminal: columns padded to their widest cell."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(lines)

@@ -39,8 +39,12 @@ def render_coverage(result: AuditResult) -> str:
 
 
 def render_addresses(result: AuditResult) -> str:
-    rows = [ADDRESS_COLUMNS]
+    columns = ADDRESS_COLUMNS
+    if "custodian" in result.addresses:  # the claims name third-party custodians
+        i = columns.index("address") + 1
+        columns = [*columns[:i], "custodian", *columns[i:]]
+    rows = [columns]
     for r in records(result.addresses):
         rows.append([amount(r[c], r["decimals"]) if c in ("claimed", "observed") else
-                     ("" if r[c] is None else r[c]) for c in ADDRESS_COLUMNS])
+                     ("" if r[c] is None else r[c]) for c in columns])
     return _write(rows)

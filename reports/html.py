@@ -103,17 +103,22 @@ def render(result: AuditResult) -> str:
         out.append(_row([f'<span class="{f.severity.label}">{f.severity.label}</span>',
                          e(f.kind), e(f.subject), e(f.message), e(f.id)]))
     out.append("</table>")
+    custodians = "custodian" in result.addresses
     out.append('<h2>Addresses</h2><table id="addresses"><tr><th>chain</th><th>asset</th>'
-               "<th>address</th><th>claimed</th><th>observed</th><th>read by</th>"
+               "<th>address</th>" + ("<th>custodian</th>" if custodians else "") +
+               "<th>claimed</th><th>observed</th><th>read by</th>"
                "<th>verdict</th><th>counted as</th><th>reason</th></tr>")
     for a in records(result.addresses):
         d = a["decimals"]
-        out.append(_row([e(a["chain"] or "?"), e(a["asset"]),
-                         f'<code title="{e(a["address"])}">{e(short(a["address"]))}</code>',
-                         e(amount(a["claimed"], d)), e(amount(a["observed"], d)),
-                         e(a.get("balance_method") or "-"), e(a["verdict"]),
-                         e(a["bucket"].replace("_", "-") if a["counted"] else "duplicate"),
-                         e(a["reason"])], {3, 4}))
+        cells = [e(a["chain"] or "?"), e(a["asset"]),
+                 f'<code title="{e(a["address"])}">{e(short(a["address"]))}</code>',
+                 e(amount(a["claimed"], d)), e(amount(a["observed"], d)),
+                 e(a.get("balance_method") or "-"), e(a["verdict"]),
+                 e(a["bucket"].replace("_", "-") if a["counted"] else "duplicate"),
+                 e(a["reason"])]
+        if custodians:
+            cells.insert(3, e(a["custodian"] or "-"))
+        out.append(_row(cells, {4, 5} if custodians else {3, 4}))
     out.append("</table>")
     out.append('<h2>Snapshot</h2><table id="snapshot"><tr><th>chain</th><th>height</th>'
                "<th>block hash</th><th>source</th></tr>")

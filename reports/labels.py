@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reports.claims import _table
+from reports.common import text_table as _table
 from reserves.catalog import default_catalog
 from reserves.units import format_units
 from reserves.label_listing import LabelListing

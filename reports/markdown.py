@@ -46,13 +46,21 @@ def render(result: AuditResult) -> str:
     else:
         lines.append("None.")
     lines += ["", "## Addresses", ""]
-    lines += _table(
-        ["chain", "asset", "address", "claimed", "observed", "read by", "verdict", "counted as",
-         "reason"],
-        [[a["chain"], a["asset"], short(a["address"]), amount(a["claimed"], a["decimals"]),
-          amount(a["observed"], a["decimals"]), a.get("balance_method") or "-", a["verdict"],
-          a["bucket"].replace("_", "-") if a["counted"] else "duplicate", a["reason"]]
-         for a in records(result.addresses)])
+    custodians = "custodian" in result.addresses
+    headers = ["chain", "asset", "address", "claimed", "observed", "read by", "verdict",
+               "counted as", "reason"]
+    if custodians:
+        headers.insert(3, "custodian")
+    body = []
+    for a in records(result.addresses):
+        row = [a["chain"], a["asset"], short(a["address"]), amount(a["claimed"], a["decimals"]),
+               amount(a["observed"], a["decimals"]), a.get("balance_method") or "-",
+               a["verdict"], a["bucket"].replace("_", "-") if a["counted"] else "duplicate",
+               a["reason"]]
+        if custodians:
+            row.insert(3, a["custodian"] or "-")
+        body.append(row)
+    lines += _table(headers, body)
     lines += ["", "## Inputs", ""]
     lines += _table(["role", "file", "sha256"],
                     [[i["role"], i["path"], i["sha256"]] for i in result.inputs])

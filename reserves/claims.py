@@ -13,6 +13,24 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
+class PublishedKeys:
+    """Keys a file says every one of its multisig scripts is built from.
+
+    BitMEX publishes its static keys and one m-of-n once for the whole file
+    (``keys``, ``claim: {m, n}``) and a script per address, with no
+    signatures: each script can then be checked against these keys, but
+    nothing shows that the exchange holds them.
+    """
+
+    m: int
+    n: int
+    keys: tuple[str, ...]
+    """Public keys (hex, 33 or 65 bytes) as published."""
+    xpubs: tuple[str, ...] = ()
+    """Extended public keys the file's single-key (wpkh) addresses derive from."""
+
+
+@dataclass(frozen=True, slots=True)
 class Proof:
     """The ownership proof published with an address."""
 
@@ -27,7 +45,13 @@ class Proof:
     """Owner addresses (OKX EOA1/EOA2) when the address is a contract
     wallet and its owners signed instead of the address itself."""
     scheme: str | None = None
-    """Scheme declared by the file (native format); None = detect."""
+    """Scheme declared by the file (native format, or implied by the format:
+    Summa); None = detect."""
+    published: PublishedKeys | None = None
+    """The file-wide keys the script must be built from (BitMEX)."""
+    script_type: str | None = None
+    """The script form the file declares for the address (BitMEX ``addr_type``:
+    sh, sh_wsh, wsh, wpkh, unspendable); None when the file does not say."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +90,6 @@ class Claim:
     the catalog does not know the asset."""
     chain_label: str = field(default="")
     """The network label as published, when the file has a Network column."""
+    custodian: str = ""
+    """Third party holding the address for the exchange, as the file names it
+    (Binance's "Third party custodian name"); "" when none is named."""

@@ -4,7 +4,8 @@ Inputs are the claims, their verdicts, the balances read at the snapshot and
 the liabilities totals; outputs are two DataFrames and findings:
 
 * ``addresses``: one row per claim, with what was claimed, what the chain
-  showed, the verdict, and which bucket the balance falls in;
+  showed, the verdict, and which bucket the balance falls in (and the
+  third-party custodian, when the claims name any);
 * ``coverage``: one row per asset across all chains (USDT on Ethereum,
   Tron and Solana is one asset), reserves split into verified, owner-signed,
   unverified (failed, unsigned, unsupported) and claimed-but-not-observed,
@@ -191,6 +192,11 @@ def reconcile(claims: list[Claim], verdicts: list[Verdict], balances: dict[tuple
                 "ownership-failed", Severity.ERROR,
                 f"{claim.address} ({claim.asset} on {_chain(claim)}): {verdict.reason}",
                 subject=f"{claim.source}:{claim.row}"))
+    if any(c.custodian for c in claims):
+        # Only files that name custodians (Binance) add the column, so every other
+        # audit's output keeps its columns.
+        for r, c in zip(rows, claims):
+            r["custodian"] = c.custodian or None
     addresses = _frame(rows, ["claimed", "observed", "decimals", "height", "row"])
     coverage, cov_findings = _coverage(rows, liabilities)
     return addresses, coverage, sort_findings(findings + cov_findings)

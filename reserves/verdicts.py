@@ -80,5 +80,15 @@ def owner_signed(scheme: str, reason: str, signers: tuple[str, ...] = ()) -> Ver
     return Verdict(Status.OWNER_SIGNED, reason, scheme, signers, onchain=True)
 
 
+_UNSIGNED: dict[str, Verdict] = {}
+
+
 def unsigned(reason: str = "no signature published") -> Verdict:
-    return Verdict(Status.UNSIGNED, reason)
+    # One shared (frozen) verdict per reason: a file of millions of unsigned rows
+    # (Binance's deposit addresses) would otherwise hold one object per row.
+    found = _UNSIGNED.get(reason)
+    if found is None:
+        if len(_UNSIGNED) > 4096:
+            _UNSIGNED.clear()
+        found = _UNSIGNED[reason] = Verdict(Status.UNSIGNED, reason)
+    return found

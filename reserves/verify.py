@@ -6,7 +6,9 @@ every family:
 1. the chain: without a verifier -> unsupported (or unsigned); a label that
    names no chain is judged by its address's form (``reserves.labels``), or
    is unsupported when the form names no family either;
-2. no signature -> unsigned, unless the address does not decode -> failed;
+2. no signature -> unsigned, unless the address does not decode -> failed
+   (or, when the file publishes the script's keys, the family's check of
+   them: unsigned when they match, failed when not);
 3. the message policy -> failed on a missing or unexpected message;
 4. the family's verifier -> verified / owner-signed / failed / unsupported.
 
@@ -51,7 +53,13 @@ def judge(claim: Claim, policy: MessagePolicy) -> Verdict:
     try:
         if not signed:
             problem = module.check_address(claim)
-            return failed(problem) if problem else unsigned()
+            if problem:
+                return failed(problem)
+            # A file may publish what the address is built from without signing
+            # (BitMEX: scripts and keys): the family judges that, never as verified.
+            judge_unsigned = getattr(module, "judge_unsigned", None)
+            found = judge_unsigned(claim) if judge_unsigned else None
+            return found or unsigned()
         problem = policy.check(claim.proof.message)
         if problem:
             return failed(problem)

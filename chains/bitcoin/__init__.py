@@ -2,6 +2,7 @@
 
 from chains.bitcoin.address import address_key
 from chains.bitcoin.ownership import SCHEMES, check_address, verify_ownership
+from chains.bitcoin.published import judge_unsigned
 
 
 def __getattr__(name: str):
@@ -12,4 +13,5 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["SCHEMES", "Adapter", "address_key", "check_address", "verify_ownership"]
+__all__ = ["SCHEMES", "Adapter", "address_key", "check_address", "judge_unsigned",
+           "verify_ownership"]

@@ -13,13 +13,15 @@ from __future__ import annotations
 from chains.ecdsa_recovery import SchemeRecovery
 from chains.encoding import decode_signature_text
 from chains.evm.address import AddressError, checksummed, decode, from_public_key
-from chains.evm.personal_sign import DIGESTS, WEAK_SCHEMES, digest
+from chains.evm.personal_sign import DECLARED_DIGESTS, DIGESTS, WEAK_SCHEMES, digest
 from chains.secp256k1 import SignatureError
 from reserves.claims import Claim
 from reserves.verdicts import Verdict, failed, owner_signed, unsupported, verified
 
-SCHEMES = tuple(DIGESTS)
-_recovery = SchemeRecovery(SCHEMES, digest, from_public_key)
+SCHEMES = (*DIGESTS, *DECLARED_DIGESTS)
+GUESSED = tuple(DIGESTS)
+"""The schemes tried, in turn, for a row that declares none."""
+_recovery = SchemeRecovery(GUESSED, digest, from_public_key)
 
 
 def check_address(claim: Claim) -> str | None:
@@ -71,7 +73,7 @@ def verify_ownership(claim: Claim) -> Verdict:
     except SignatureError as e:
         return failed(f"bad signature: {e}", onchain=contract_may_settle)
     if found is None:
-        tried = only or ", ".join(SCHEMES)
+        tried = only or ", ".join(GUESSED)
         return failed(f"signature does not recover to this address under {tried} "
                       "(wrong key or wrong message)", only or "", onchain=contract_may_settle)
     scheme, _ = found

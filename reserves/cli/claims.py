@@ -17,7 +17,8 @@ from reserves.progress import Progress
 
 DESCRIPTION = """\
 Verify the ownership proof of every address row in a published reserves file
-(OKX, OKX audit-firm, HTX or the native format; detected from its headers).
+(OKX, OKX audit-firm, HTX, Binance, BitMEX, Summa or the native format;
+detected from its headers).
 
 Each row gets a verdict with a reason:
   verified      the signature (or m distinct multisig signatures) proves the address
@@ -25,7 +26,8 @@ Each row gets a verdict with a reason:
                 contract is not yet checked on chain, so this is not 'verified'
   failed        bad signature, address that does not decode, unexpected message,
                 duplicate signer, threshold not met, ...
-  unsigned      the row carries no signature
+  unsigned      the row carries no signature (a BitMEX multisig row whose script
+                matches the published keys is unsigned too: no key signed)
   unsupported   the chain or scheme has no verifier here (never counted as verified)
 
 The file's own totals section is checked against its rows: a difference the
@@ -53,6 +55,8 @@ examples:
   reserves claims verify huobi_por.csv --message-pattern 'huobi|htx|King will be back!'
   reserves claims verify claims.csv --json | jq 'select(.verdict != "verified")'
   reserves claims verify htx_por.csv --labels htx-labels.toml --totals-tolerance 1e-6
+  reserves claims verify binance_por.csv --format binance --json | jq -c 'select(.custodian)'
+  reserves claims verify bitmex_reserves.yaml
 """
 
 
@@ -65,7 +69,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = csub.add_parser("verify", help="judge every row of a reserves file",
                         description=DESCRIPTION, epilog=EPILOG,
                         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("file", metavar="FILE", help="the published reserves file (CSV)")
+    p.add_argument("file", metavar="FILE",
+                   help="the published reserves file (CSV; YAML for BitMEX)")
     p.add_argument("--format", choices=sorted(FORMAT_HELP), help="override format detection")
     p.add_argument("--message", metavar="M",
                    help="the exact message every signature must be over")
@@ -119,11 +124,13 @@ def run(args: argparse.Namespace) -> int:
     with Progress("verifying", len(file.claims), enabled=not args.quiet) as bar:
         check = judge_file(file, policy, args.jobs, bar)
     if args.json:
-        sys.stdout.write(render.json_lines(check))
+        for chunk in render.json_chunks(check):
+            sys.stdout.write(chunk)
         if not args.quiet:
             print(render.summary_json(check), file=sys.stderr)
     else:
-        print(render.table(check))
+        for line in render.table_lines(check):
+            print(line)
         if not args.quiet:
             print()
             print(render.summary(check, args.verbose))

@@ -5,16 +5,20 @@ the claims in the one model, the file's own totals (checked against its
 rows), and findings. The format is detected from the headers unless given.
 Coin labels resolve through the user's label map (``labels``), then the
 catalog (``reserves.labels``).
+Binance and BitMEX files (millions of rows, hundreds of megabytes) are read
+as streams by their importers; the others are read whole as text.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 from reserves import labels as label_resolution
 from reserves.errors import InputError
 from reserves.gc_pause import gc_paused
-from reserves.importers import htx, native, okx, okx_audit
+from reserves.importers import binance, bitmex, htx, native, okx, okx_audit, summa
 from reserves.importers.common import ClaimsFile, TotalLine
 from reserves.importers.table import read_sections, read_text
 from reserves.importers.totals import DEFAULT_TOLERANCE, check_totals
@@ -24,17 +28,51 @@ FORMATS = {
     "okx": okx,
     "okx-audit": okx_audit,
     "htx": htx,
+    "binance": binance,
+    "bitmex": bitmex,
+    "summa": summa,
     "native": native,
 }
+STREAMED = frozenset({"binance", "bitmex"})
+"""Formats whose importer reads the file itself, as a stream (``load_file``)."""
+HEAD = 1 << 16
 FORMAT_HELP = {
     "okx": "OKX monthly file (7, 9, 11 or 12 column address table, totals section)",
     "okx-audit": "OKX audit-firm file (digitalAsset,network,address,signedMessage,...)",
     "htx": "HTX/Huobi snapshot (BOM, totals section, '-' for unsigned rows)",
+    "binance": "Binance address file (coin,network,address,balance,Height,custodian)",
+    "bitmex": "BitMEX reserves YAML (address list with multisig scripts, keys, claim m/n)",
+    "summa": "Summa signatures CSV (chain;address;signature;message)",
     "native": "this project's native CSV (see README)",
 }
 
 
+def sniff(head: str) -> str | None:
+    """The format of a file whose start is ``head``, for the formats that tell by it alone."""
+    head = head.removeprefix("\ufeff")
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    if binance.looks_like(first):
+        return "binance"
+    if summa.looks_like(first):
+        return "summa"
+    if bitmex.looks_like(head):
+        return "bitmex"
+    return None
+
+
+def _head(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            data = f.read(HEAD)
+    except OSError:
+        return ""  # read_text or the streaming importer says what is wrong
+    return data.decode("utf-8", errors="replace")
+
+
 def detect(path: str, text: str) -> str:
+    found = sniff(text[:HEAD])
+    if found:
+        return found
     sections = read_sections(path, text, rows_per_section=5)
     for name in ("okx-audit", "htx", "okx", "native"):
         if FORMATS[name].looks_like(sections):
@@ -53,17 +91,23 @@ def load(path: str, fmt: str | None = None, name: str | None = None,
     ``labels`` is the user's label map; ``totals_tolerance`` the share of a total
     by which its rows may differ and still count as rounding (``check_totals``).
     """
+    if fmt is not None and fmt not in FORMATS:
+        raise InputError(name or path, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    if fmt is None and Path(path).is_file():
+        fmt = sniff(_head(path))
+    resolver = label_resolution.Resolver(labels)
+    if fmt in STREAMED:
+        with gc_paused(), label_resolution.using(resolver):
+            result = FORMATS[fmt].load_file(path, name or path)
+            if not result.claims:
+                raise InputError(name or path, "no address rows")
+            return result
     text, source = read_text(path)
     if name is not None:
-        from dataclasses import replace
-
         source = replace(source, path=name)
         path = name
     if fmt is None:
         fmt = detect(path, text)
-    elif fmt not in FORMATS:
-        raise InputError(path, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
-    resolver = label_resolution.Resolver(labels)
     with gc_paused(), label_resolution.using(resolver):
         result = FORMATS[fmt].load(path, text, source)
         if not result.claims:
@@ -102,4 +146,4 @@ def _check_unterminated(path: str, text: str, result: ClaimsFile) -> None:
                                "with a newline if it is complete", last)
 
 
-__all__ = ["ClaimsFile", "FORMATS", "FORMAT_HELP", "TotalLine", "detect", "load"]
+__all__ = ["ClaimsFile", "FORMATS", "FORMAT_HELP", "TotalLine", "detect", "load", "sniff"]

@@ -9,6 +9,7 @@ here.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from reserves import labels
@@ -38,7 +39,8 @@ class ClaimsFile:
 
     source: SourceFile
     format: str
-    claims: list[Claim]
+    claims: Sequence[Claim]
+    """A list, or a ``ClaimTable`` for files of millions of rows (Binance)."""
     totals: list[TotalLine] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     base_units: bool = False
